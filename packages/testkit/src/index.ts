@@ -1,1 +1,2 @@
-export {};
+export * from "./event-store-contract.js";
+export * from "./recorded-history.js";

@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
+import canonicalizeModule from "canonicalize";
 import type { JsonObject, RecordedEvent } from "./event-store.js";
+
+// canonicalize is CommonJS and its typings declare an ES default export; under Node's ESM
+// interop the default import is the function itself.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** The metadata key under which every event carries its chain hash. */
 export const CHAIN_HASH_KEY = "hash";

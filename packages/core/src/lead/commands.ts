@@ -1,0 +1,203 @@
+import * as t from "io-ts";
+import { Classification, ContactChannels, Needs, Party, Source } from "./capture-fields.js";
+import { AmendedPersonal } from "./events.js";
+import {
+  CalendarDate,
+  CommandId,
+  ContactMethod,
+  ContactOutcome,
+  Direction,
+  Grade,
+  Identifier,
+  Instant,
+  Intent,
+  LeadId,
+  Money,
+  NonEmptyString,
+  Owner,
+  PurgeReason,
+  RequirementsFit,
+  Topic,
+  ValueTier,
+  VisitKind,
+  confirmable,
+} from "./values.js";
+
+// Every command names its own id (reused on retries: the idempotency key) and the
+// business time it happened; the ledger adds who and when it was recorded.
+
+const commandBase = <T extends string>(type: T) =>
+  t.intersection([
+    t.strict({ type: t.literal(type), commandId: CommandId, leadId: LeadId, occurredAt: Instant }),
+    t.partial({ correlationId: Identifier }),
+  ]);
+
+/**
+ * 獲取與收集, 錄入: a new lead with everything of DOMAIN.md §1.1. `leadId` may be left
+ * out: it is then derived from the command id, so a retried capture finds its lead.
+ */
+export const CaptureLead = t.intersection(
+  [
+    t.strict({
+      type: t.literal("CaptureLead"),
+      commandId: CommandId,
+      acquiredAt: Instant,
+      party: Party,
+      contact: ContactChannels,
+      needs: Needs,
+      source: Source,
+      classification: Classification,
+      owner: Owner,
+    }),
+    t.partial({
+      leadId: LeadId,
+      correlationId: Identifier,
+      referrerName: confirmable(NonEmptyString),
+      /** Why the entry comes more than 24 h after acquisition (rule 8). */
+      lateEntryReason: NonEmptyString,
+      /** The person's renewed consent, needed to capture someone who asked to be erased. */
+      renewedConsent: t.strict({ evidence: NonEmptyString }),
+    }),
+  ],
+  "CaptureLead",
+);
+export type CaptureLead = t.TypeOf<typeof CaptureLead>;
+
+/** 跟進, 溝通記錄: one communication with the lead. */
+export const RecordContact = t.intersection(
+  [
+    commandBase("RecordContact"),
+    t.strict({
+      method: ContactMethod,
+      direction: Direction,
+      topics: t.array(Topic),
+      intent: Intent,
+      outcome: ContactOutcome,
+    }),
+    t.partial({
+      requirementsFit: RequirementsFit,
+      nextFollowUpOn: CalendarDate,
+      summary: NonEmptyString,
+      outcomeNotes: NonEmptyString,
+      nextStep: NonEmptyString,
+    }),
+  ],
+  "RecordContact",
+);
+export type RecordContact = t.TypeOf<typeof RecordContact>;
+
+/**
+ * 合作意向評估: grade by rule (the ledger's policy decides, and the grade follows the rule
+ * from then on) or by hand (pins the grade; rule 4 wants a reason, checked by `decide`).
+ */
+export const GradeLead = t.intersection(
+  [
+    commandBase("GradeLead"),
+    t.union([
+      t.strict({ by: t.literal("rule") }),
+      t.intersection([
+        t.strict({ by: t.literal("manual"), grade: Grade }),
+        t.partial({ reason: t.string, valueTier: ValueTier }),
+      ]),
+    ]),
+  ],
+  "GradeLead",
+);
+export type GradeLead = t.TypeOf<typeof GradeLead>;
+
+/** 實地拜訪: an on-site inspection by the lead, or a rep's call on the lead. */
+export const RecordVisit = t.intersection(
+  [
+    commandBase("RecordVisit"),
+    t.strict({ kind: VisitKind, intent: Intent }),
+    t.partial({
+      requirementsFit: RequirementsFit,
+      topics: t.array(Topic),
+      purpose: NonEmptyString,
+      objective: NonEmptyString,
+      result: NonEmptyString,
+    }),
+  ],
+  "RecordVisit",
+);
+export type RecordVisit = t.TypeOf<typeof RecordVisit>;
+
+/** 签订合同: the contract was signed. */
+export const ConvertLead = t.intersection(
+  [commandBase("ConvertLead"), t.strict({ contractRef: NonEmptyString, dealValue: Money })],
+  "ConvertLead",
+);
+export type ConvertLead = t.TypeOf<typeof ConvertLead>;
+
+/** 跟进责任人: hand the lead to another rep, maybe in another department. */
+export const AssignLead = t.intersection(
+  [commandBase("AssignLead"), t.strict({ to: Owner }), t.partial({ reason: NonEmptyString })],
+  "AssignLead",
+);
+export type AssignLead = t.TypeOf<typeof AssignLead>;
+
+/** 及时更新: correct or fill in capture details ("to be confirmed" fields among them). */
+export const AmendLead = t.intersection(
+  [
+    commandBase("AmendLead"),
+    t.strict({ reason: NonEmptyString }),
+    t.partial({
+      needs: t.exact(t.partial(Needs.type.props)),
+      source: t.exact(t.partial(Source.type.props)),
+      classification: t.exact(t.partial(Classification.type.props)),
+    }),
+    AmendedPersonal,
+  ],
+  "AmendLead",
+);
+export type AmendLead = t.TypeOf<typeof AmendLead>;
+
+/** 标注: mark the lead as a purge candidate. */
+export const FlagForPurge = t.intersection(
+  [
+    commandBase("FlagForPurge"),
+    t.strict({ reason: PurgeReason }),
+    t.partial({ duplicateOf: LeadId, note: NonEmptyString }),
+  ],
+  "FlagForPurge",
+);
+export type FlagForPurge = t.TypeOf<typeof FlagForPurge>;
+
+/** 再次核实 found the lead still viable: the purge flag is cleared. */
+export const ClearPurgeFlag = t.intersection(
+  [commandBase("ClearPurgeFlag"), t.partial({ note: NonEmptyString })],
+  "ClearPurgeFlag",
+);
+export type ClearPurgeFlag = t.TypeOf<typeof ClearPurgeFlag>;
+
+/**
+ * 清理: remove the lead and erase its personal data. Needs a standing flag and a re-check
+ * note, unless it answers the person's own erasure request, which is purged at once.
+ */
+export const PurgeLead = t.intersection(
+  [
+    commandBase("PurgeLead"),
+    t.partial({ recheckNote: NonEmptyString, erasureRequest: t.boolean }),
+  ],
+  "PurgeLead",
+);
+export type PurgeLead = t.TypeOf<typeof PurgeLead>;
+
+/** Every command a lead ledger accepts. */
+export const LeadCommand = t.union(
+  [
+    CaptureLead,
+    RecordContact,
+    GradeLead,
+    RecordVisit,
+    ConvertLead,
+    AssignLead,
+    AmendLead,
+    FlagForPurge,
+    ClearPurgeFlag,
+    PurgeLead,
+  ],
+  "LeadCommand",
+);
+export type LeadCommand = t.TypeOf<typeof LeadCommand>;
+export type LeadCommandType = LeadCommand["type"];

@@ -1,0 +1,419 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { Actor } from "../access/actor.js";
+import { canReach, isManager } from "../access/actor.js";
+import { ENTRY_DUE_HOURS } from "../grading/cadence.js";
+import { leadFacts } from "../grading/facts.js";
+import type { GradingPolicy } from "../grading/policy.js";
+import type { LeadCommand } from "./commands.js";
+import type { LeadError } from "./errors.js";
+import { leadError } from "./errors.js";
+import type { LeadEvent, LeadEventMetadata } from "./events.js";
+import type { LeadState } from "./state.js";
+import { evolve } from "./state.js";
+import type { Instant, LeadId } from "./values.js";
+import { NonEmptyString, instantToMillis, millisToInstant } from "./values.js";
+
+/** Everything `decide` needs besides the command and the state: all of it plain data. */
+export interface DecisionContext {
+  readonly actor: Actor;
+  /** When the command is being recorded, epoch milliseconds. */
+  readonly now: number;
+  readonly gradingPolicy: GradingPolicy;
+  /** How far a business time may lie in the future before it is refused (clock skew). */
+  readonly clockToleranceMs: number;
+}
+
+/** The default clock tolerance: five minutes. */
+export const DEFAULT_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+const HOUR_MS = 3_600_000;
+
+type Decision = E.Either<LeadError, readonly LeadEvent[]>;
+
+/**
+ * Decides what a command means for a lead: the events to record, or why not. Pure and
+ * total. Enforces the MUST rules of DOMAIN.md §3 that one lead's history can answer;
+ * duplicates (rule 9) need the store and are the ledger's part, and so is the scope check
+ * of who may see which lead.
+ */
+export const decide = (
+  command: LeadCommand,
+  state: LeadState | undefined,
+  context: DecisionContext,
+): Decision => {
+  if (command.type === "CaptureLead") return decideCapture(command, state, context);
+  if (state === undefined) return E.left(leadError("lead.not-found", { leadId: command.leadId }));
+  // Rule 2: nothing is recorded on a purged lead.
+  if (state.stage === "purged") return E.left(leadError("lead.purged", { leadId: state.leadId }));
+  const timing = checkBusinessTime(command.occurredAt, state, context);
+  if (timing !== undefined) return E.left(timing);
+
+  // Recording times never go backwards within a stream, so "as of" replays are prefixes.
+  const recordedAt = millisToInstant(Math.max(context.now, state.lastRecordedAt));
+  const metadata: LeadEventMetadata = {
+    leadId: state.leadId as LeadId,
+    occurredAt: command.occurredAt,
+    recordedAt,
+    actor: context.actor,
+    commandId: command.commandId,
+    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
+  };
+
+  switch (command.type) {
+    case "RecordContact": {
+      const contacted: LeadEvent = {
+        type: "LeadContacted",
+        data: {
+          method: command.method,
+          direction: command.direction,
+          topics: command.topics,
+          intent: command.intent,
+          requirementsFit: command.requirementsFit ?? "unknown",
+          outcome: command.outcome,
+          ...(command.nextFollowUpOn !== undefined
+            ? { nextFollowUpOn: command.nextFollowUpOn }
+            : {}),
+          ...personalPart({
+            summary: command.summary,
+            outcomeNotes: command.outcomeNotes,
+            nextStep: command.nextStep,
+          }),
+        },
+        metadata,
+      };
+      return E.right(withFollowUpEffects(state, [contacted], "contact", metadata, context));
+    }
+    case "RecordVisit": {
+      const visited: LeadEvent = {
+        type: "LeadVisited",
+        data: {
+          kind: command.kind,
+          intent: command.intent,
+          requirementsFit: command.requirementsFit ?? "unknown",
+          topics: command.topics ?? [],
+          ...personalPart({
+            purpose: command.purpose,
+            objective: command.objective,
+            result: command.result,
+          }),
+        },
+        metadata,
+      };
+      return E.right(withFollowUpEffects(state, [visited], "visit", metadata, context));
+    }
+    case "GradeLead": {
+      // Rule 5: after conversion the grade no longer changes.
+      if (state.stage === "converted") {
+        return E.left(leadError("grade.frozen-after-conversion", { leadId: state.leadId }));
+      }
+      if (command.by === "manual") {
+        // Rule 4: a manual grade needs a reason.
+        const reason = command.reason?.trim();
+        if (!NonEmptyString.is(reason)) return E.left(leadError("grade.reason-required", {}));
+        return E.right([
+          {
+            type: "LeadGraded",
+            data: {
+              grade: command.grade,
+              basis: { kind: "manual", reason },
+              reasons: [reason],
+              ...(command.valueTier !== undefined ? { valueTier: command.valueTier } : {}),
+            },
+            metadata,
+          },
+        ]);
+      }
+      return E.right([ruleGrade(state, metadata, context)]);
+    }
+    case "ConvertLead":
+      // Rule 5: converting twice is refused.
+      if (state.stage === "converted") {
+        return E.left(leadError("lead.already-converted", { leadId: state.leadId }));
+      }
+      return E.right([
+        {
+          type: "LeadConverted",
+          data: { contractRef: command.contractRef, dealValue: command.dealValue },
+          metadata,
+        },
+      ]);
+    case "AssignLead": {
+      const from = state.owner;
+      if (from.repId === command.to.repId && from.department === command.to.department) {
+        return E.left(leadError("assignment.unchanged", { leadId: state.leadId }));
+      }
+      // Rule 7: a move across departments needs a manager.
+      if (from.department !== command.to.department && !isManager(context.actor)) {
+        return E.left(
+          leadError("access.denied", {
+            reason: "reassignment across departments needs a department head or an executive",
+          }),
+        );
+      }
+      return E.right([
+        {
+          type: "LeadAssigned",
+          data: {
+            from,
+            to: command.to,
+            ...(command.reason !== undefined ? { reason: command.reason } : {}),
+          },
+          metadata,
+        },
+      ]);
+    }
+    case "AmendLead": {
+      const { needs, source, classification, party, contact, referrerName, reason } = command;
+      if (
+        [needs, source, classification, party, contact, referrerName].every(
+          (part) => part === undefined || (typeof part === "object" && isEmptyChange(part)),
+        )
+      ) {
+        return E.left(leadError("amendment.empty", {}));
+      }
+      if (party !== undefined && party.kind !== state.partyKind) {
+        return E.left(leadError("amendment.party-kind-mismatch", { expected: state.partyKind }));
+      }
+      return E.right([
+        {
+          type: "LeadAmended",
+          data: {
+            reason,
+            ...(needs !== undefined ? { needs } : {}),
+            ...(source !== undefined ? { source } : {}),
+            ...(classification !== undefined ? { classification } : {}),
+            ...personalPart({ party, contact, referrerName }),
+          },
+          metadata,
+        },
+      ]);
+    }
+    case "FlagForPurge":
+      if (state.purgeFlag !== undefined) {
+        return E.left(leadError("flag.already-flagged", { leadId: state.leadId }));
+      }
+      return E.right([
+        {
+          type: "LeadFlaggedForPurge",
+          data: {
+            reason: command.reason,
+            ...(command.duplicateOf !== undefined ? { duplicateOf: command.duplicateOf } : {}),
+            ...personalPart({ note: command.note }),
+          },
+          metadata,
+        },
+      ]);
+    case "ClearPurgeFlag":
+      if (state.purgeFlag === undefined) {
+        return E.left(leadError("flag.not-flagged", { leadId: state.leadId }));
+      }
+      return E.right([
+        {
+          type: "PurgeFlagCleared",
+          data: { cause: "recheck", ...personalPart({ note: command.note }) },
+          metadata,
+        },
+      ]);
+    case "PurgeLead": {
+      // Rule 7: purge needs a manager.
+      if (!isManager(context.actor)) {
+        return E.left(
+          leadError("access.denied", {
+            reason: "a purge needs a department head or an executive",
+          }),
+        );
+      }
+      const erasureRequest = command.erasureRequest === true;
+      // Rule 6: two steps — flag, then purge after a re-check — unless the person asked
+      // to be erased, which is honoured at once.
+      if (!erasureRequest) {
+        if (state.purgeFlag === undefined) {
+          return E.left(leadError("purge.not-flagged", { leadId: state.leadId }));
+        }
+        if (
+          command.recheckNote === undefined ||
+          instantToMillis(command.occurredAt) <= state.purgeFlag.at
+        ) {
+          return E.left(leadError("purge.recheck-required", { leadId: state.leadId }));
+        }
+      }
+      return E.right([
+        {
+          type: "LeadPurged",
+          data: {
+            reason: erasureRequest
+              ? "erasure-request"
+              : (state.purgeFlag?.reason ?? "erasure-request"),
+            erasureRequest,
+            ...personalPart({ recheckNote: command.recheckNote }),
+          },
+          metadata,
+        },
+      ]);
+    }
+  }
+};
+
+const decideCapture = (
+  command: Extract<LeadCommand, { type: "CaptureLead" }>,
+  state: LeadState | undefined,
+  context: DecisionContext,
+): Decision => {
+  const leadId = command.leadId;
+  if (leadId === undefined) {
+    return E.left(
+      leadError("input.invalid", { problems: [{ path: "leadId", expected: "LeadId" }] }),
+    );
+  }
+  // Rule 1: a lead is captured once.
+  if (state !== undefined) return E.left(leadError("lead.already-captured", { leadId }));
+  if (!canReach(context.actor, command.owner)) {
+    return E.left(
+      leadError("access.denied", {
+        reason: "a lead can only be captured for an owner within the actor's reach",
+      }),
+    );
+  }
+  const acquiredAt = instantToMillis(command.acquiredAt);
+  // Rule 3: no business time in the future.
+  if (acquiredAt > context.now + context.clockToleranceMs) {
+    return E.left(
+      leadError("time.in-future", {
+        occurredAt: command.acquiredAt,
+        now: millisToInstant(context.now),
+      }),
+    );
+  }
+  // Rule 8: an entry more than 24 h after acquisition must say why.
+  const hoursLate = (context.now - acquiredAt) / HOUR_MS;
+  if (hoursLate > ENTRY_DUE_HOURS && command.lateEntryReason === undefined) {
+    return E.left(
+      leadError("capture.late-entry-reason-required", { hoursLate: Math.floor(hoursLate) }),
+    );
+  }
+  const metadata: LeadEventMetadata = {
+    leadId,
+    occurredAt: command.acquiredAt,
+    recordedAt: millisToInstant(context.now),
+    actor: context.actor,
+    commandId: command.commandId,
+    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
+  };
+  const captured: LeadEvent = {
+    type: "LeadCaptured",
+    data: {
+      partyKind: command.party.kind,
+      needs: command.needs,
+      source: command.source,
+      classification: command.classification,
+      owner: command.owner,
+      ...(command.lateEntryReason !== undefined
+        ? { lateEntryReason: command.lateEntryReason }
+        : {}),
+      ...(command.renewedConsent !== undefined ? { renewedConsent: true as const } : {}),
+      personal: {
+        party: command.party,
+        contact: command.contact,
+        ...(command.referrerName !== undefined ? { referrerName: command.referrerName } : {}),
+        ...(command.renewedConsent !== undefined
+          ? { consentEvidence: command.renewedConsent.evidence }
+          : {}),
+      },
+    },
+    metadata,
+  };
+  const capturedState = evolve(undefined, captured);
+  if (capturedState === undefined) return E.right([captured]);
+  return E.right([captured, ruleGrade(capturedState, metadata, context)]);
+};
+
+const checkBusinessTime = (
+  occurredAt: Instant,
+  state: LeadState,
+  context: DecisionContext,
+): LeadError | undefined => {
+  const at = instantToMillis(occurredAt);
+  // Rule 3: business times lie between acquisition and now (plus the clock tolerance).
+  if (at > context.now + context.clockToleranceMs) {
+    return leadError("time.in-future", { occurredAt, now: millisToInstant(context.now) });
+  }
+  if (at < state.acquiredAt) {
+    return leadError("time.before-acquisition", {
+      occurredAt,
+      acquiredAt: millisToInstant(state.acquiredAt),
+    });
+  }
+  return undefined;
+};
+
+/** The grade the policy gives the lead now, as an event recorded by rule. */
+const ruleGrade = (
+  state: LeadState,
+  metadata: LeadEventMetadata,
+  context: DecisionContext,
+): LeadEvent => {
+  const assessment = context.gradingPolicy(leadFacts(state), instantToMillis(metadata.occurredAt));
+  const { policy, version } = assessment;
+  // A policy that cannot name itself breaks rule 4's audit trail: that is a bug in it.
+  if (!NonEmptyString.is(policy) || !NonEmptyString.is(version)) {
+    throw new TypeError("a grading policy must return a non-empty policy name and version");
+  }
+  return {
+    type: "LeadGraded",
+    data: {
+      grade: assessment.grade,
+      basis: { kind: "rule", policy, version },
+      reasons: [...assessment.reasons],
+    },
+    metadata,
+  };
+};
+
+/**
+ * What a contact or a visit brings with it: it clears a standing purge flag (a re-check
+ * found the lead alive), and while the grade is not pinned and the lead not converted, the
+ * lead is re-graded by rule — recorded only when the grade or the deciding policy changes.
+ */
+const withFollowUpEffects = (
+  state: LeadState,
+  events: readonly LeadEvent[],
+  cause: "contact" | "visit",
+  metadata: LeadEventMetadata,
+  context: DecisionContext,
+): readonly LeadEvent[] => {
+  const result: LeadEvent[] = [...events];
+  if (state.purgeFlag !== undefined) {
+    result.push({ type: "PurgeFlagCleared", data: { cause }, metadata });
+  }
+  let after: LeadState | undefined = state;
+  for (const event of result) after = evolve(after, event);
+  if (after === undefined || after.stage !== "active" || after.grade?.pinned === true) {
+    return result;
+  }
+  const graded = ruleGrade(after, metadata, context);
+  if (graded.type !== "LeadGraded") return result;
+  const current = after.grade;
+  const basis = graded.data.basis;
+  const unchanged =
+    current !== undefined &&
+    current.grade === graded.data.grade &&
+    current.basis.kind === "rule" &&
+    basis.kind === "rule" &&
+    current.basis.policy === basis.policy &&
+    current.basis.version === basis.version;
+  if (!unchanged) result.push(graded);
+  return result;
+};
+
+/** The personal part of an event, left out altogether when the command brought none. */
+const personalPart = <P extends Record<string, unknown>>(
+  fields: P,
+): { personal?: { [K in keyof P]: Exclude<P[K], undefined> } } => {
+  const present = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
+  return Object.keys(present).length === 0 ? {} : { personal: present as never };
+};
+
+const isEmptyChange = (part: object): boolean =>
+  Object.entries(part).every(([key, value]) => key === "kind" || value === undefined);

@@ -1,0 +1,54 @@
+import * as E from "fp-ts/lib/Either.js";
+import type * as t from "io-ts";
+import type { RecordedEvent } from "../store/event-store.js";
+import {
+  LEAD_EVENT_SCHEMAS,
+  LeadEventMetadata,
+  type LeadEventFactsOnly,
+  isLeadEventType,
+} from "./events.js";
+
+/** Why a stored event could not be read as a lead event. */
+export interface EventDecodeFailure {
+  readonly code: "event.undecodable";
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly paths: readonly string[];
+}
+
+const pathsOf = (errors: t.Errors): string[] =>
+  errors.map((error) =>
+    error.context
+      .map((entry) => entry.key)
+      .filter((key) => key !== "")
+      .join("."),
+  );
+
+/**
+ * Reads the plain facts and metadata of a stored lead event, without keys: what
+ * projections and statistics see. The encrypted personal part is left aside.
+ */
+export const decodeLeadEventFacts = (
+  recorded: RecordedEvent,
+): E.Either<EventDecodeFailure, LeadEventFactsOnly> => {
+  const failure = (paths: readonly string[]): EventDecodeFailure => ({
+    code: "event.undecodable",
+    stream: recorded.stream,
+    revision: recorded.revision,
+    type: recorded.type,
+    paths,
+  });
+  if (!isLeadEventType(recorded.type)) return E.left(failure(["type"]));
+  const facts = (LEAD_EVENT_SCHEMAS[recorded.type].facts as t.Mixed).decode(recorded.data);
+  if (E.isLeft(facts)) return E.left(failure(pathsOf(facts.left).map((p) => `data.${p}`)));
+  const metadata = LeadEventMetadata.decode(recorded.metadata);
+  if (E.isLeft(metadata)) {
+    return E.left(failure(pathsOf(metadata.left).map((p) => `metadata.${p}`)));
+  }
+  return E.right({
+    type: recorded.type,
+    data: facts.right,
+    metadata: metadata.right,
+  } as LeadEventFactsOnly);
+};

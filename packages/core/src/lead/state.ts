@@ -1,0 +1,255 @@
+import type { Classification, Needs, Source } from "./capture-fields.js";
+import type { CapturedPersonal, GradeBasis, LeadEvent, Redacted } from "./events.js";
+import { REDACTED, isRedacted } from "./events.js";
+import type {
+  Grade,
+  Intent,
+  Money,
+  Owner,
+  PurgeReason,
+  RequirementsFit,
+  Topic,
+  ValueTier,
+} from "./values.js";
+import { instantToMillis } from "./values.js";
+
+/** Where a lead stands: still being worked, signed, or removed. */
+export type LeadStage = "active" | "converted" | "purged";
+
+/** The grade a lead holds now, and how it got it. */
+export interface CurrentGrade {
+  readonly grade: Grade;
+  readonly basis: GradeBasis;
+  readonly reasons: readonly string[];
+  readonly valueTier: ValueTier | undefined;
+  readonly at: number;
+  /** A manual grade pins the grade: rule re-grading stops until a grade by rule. */
+  readonly pinned: boolean;
+}
+
+/**
+ * A lead now (or as of a moment): the fold of its events. Times are epoch milliseconds.
+ * `personal` is the captured personal data with amendments applied when the events were
+ * read with the lead's key, {@link Redacted} after a purge, and `undefined` when the
+ * events were read without keys (facts only).
+ */
+export interface LeadState {
+  readonly leadId: string;
+  readonly stage: LeadStage;
+  readonly acquiredAt: number;
+  readonly enteredAt: number;
+  readonly owner: Owner;
+  readonly partyKind: "company" | "individual";
+  readonly needs: Needs;
+  readonly source: Source;
+  readonly classification: Classification;
+  readonly personal: CapturedPersonal | Redacted | undefined;
+  readonly contactCount: number;
+  readonly inboundContactCount: number;
+  readonly firstContactAt: number | undefined;
+  readonly lastContactAt: number | undefined;
+  readonly agreedNextFollowUpOn: string | undefined;
+  /** Distinct topics discussed in contacts and visits, in first-discussed order. */
+  readonly topics: readonly Topic[];
+  /** The intent voiced last, in a contact or a visit. */
+  readonly intent: Intent;
+  /** The last definite judgement of the hard requirements ("unknown" until there is one). */
+  readonly requirementsFit: RequirementsFit;
+  readonly visitCount: number;
+  readonly inspectionCount: number;
+  readonly inspectionWithStatedIntent: boolean;
+  readonly grade: CurrentGrade | undefined;
+  readonly purgeFlag:
+    | { readonly reason: PurgeReason; readonly at: number; readonly duplicateOf: string | undefined }
+    | undefined;
+  readonly conversion:
+    | { readonly at: number; readonly contractRef: string; readonly dealValue: Money }
+    | undefined;
+  readonly purge: { readonly at: number; readonly reason: PurgeReason } | undefined;
+  /** The latest recording time seen: the ledger never records an event before it. */
+  readonly lastRecordedAt: number;
+  /** How many events were folded. */
+  readonly eventCount: number;
+}
+
+/** The state before a lead's first event: no lead. */
+export const initialState: LeadState | undefined = undefined;
+
+const withTopics = (known: readonly Topic[], added: readonly Topic[]): readonly Topic[] => {
+  if (added.every((topic) => known.includes(topic))) return known;
+  const merged = [...known];
+  for (const topic of added) if (!merged.includes(topic)) merged.push(topic);
+  return merged;
+};
+
+const fitAfter = (current: RequirementsFit, assessed: RequirementsFit): RequirementsFit =>
+  assessed === "unknown" ? current : assessed;
+
+const mergePersonal = (
+  current: CapturedPersonal | Redacted | undefined,
+  change: LeadEventOfAmended["data"]["personal"],
+): CapturedPersonal | Redacted | undefined => {
+  if (change === undefined || current === undefined) return current;
+  if (isRedacted(current) || isRedacted(change)) return REDACTED;
+  const party =
+    change.party !== undefined && change.party.kind === current.party.kind
+      ? ({ ...current.party, ...change.party } as CapturedPersonal["party"])
+      : current.party;
+  return {
+    ...current,
+    party,
+    contact: change.contact ? { ...current.contact, ...change.contact } : current.contact,
+    ...(change.referrerName !== undefined ? { referrerName: change.referrerName } : {}),
+  };
+};
+type LeadEventOfAmended = Extract<LeadEvent, { type: "LeadAmended" }>;
+
+/**
+ * The fold: the lead after one more event. Total — an event that cannot apply to the state
+ * (any event before the capture, a second capture) leaves the state unchanged, because
+ * `decide` never produces one and a fold must not fail on history it is handed.
+ */
+export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadState | undefined => {
+  const at = instantToMillis(event.metadata.occurredAt);
+  if (state === undefined) {
+    if (event.type !== "LeadCaptured") return state;
+    const data = event.data;
+    return {
+      leadId: event.metadata.leadId,
+      stage: "active",
+      acquiredAt: at,
+      enteredAt: instantToMillis(event.metadata.recordedAt),
+      owner: data.owner,
+      partyKind: data.partyKind,
+      needs: data.needs,
+      source: data.source,
+      classification: data.classification,
+      personal: data.personal,
+      contactCount: 0,
+      inboundContactCount: 0,
+      firstContactAt: undefined,
+      lastContactAt: undefined,
+      agreedNextFollowUpOn: undefined,
+      topics: [],
+      intent: "none",
+      requirementsFit: "unknown",
+      visitCount: 0,
+      inspectionCount: 0,
+      inspectionWithStatedIntent: false,
+      grade: undefined,
+      purgeFlag: undefined,
+      conversion: undefined,
+      purge: undefined,
+      lastRecordedAt: instantToMillis(event.metadata.recordedAt),
+      eventCount: 1,
+    };
+  }
+  const next = {
+    ...state,
+    eventCount: state.eventCount + 1,
+    lastRecordedAt: Math.max(state.lastRecordedAt, instantToMillis(event.metadata.recordedAt)),
+  };
+  switch (event.type) {
+    case "LeadCaptured":
+      return state;
+    case "LeadContacted": {
+      const data = event.data;
+      const isLatest = state.lastContactAt === undefined || at >= state.lastContactAt;
+      return {
+        ...next,
+        contactCount: state.contactCount + 1,
+        inboundContactCount: state.inboundContactCount + (data.direction === "inbound" ? 1 : 0),
+        firstContactAt:
+          state.firstContactAt === undefined ? at : Math.min(state.firstContactAt, at),
+        lastContactAt: isLatest ? at : state.lastContactAt,
+        agreedNextFollowUpOn: isLatest ? data.nextFollowUpOn : state.agreedNextFollowUpOn,
+        topics: withTopics(state.topics, data.topics),
+        intent: data.intent,
+        requirementsFit: fitAfter(state.requirementsFit, data.requirementsFit),
+      };
+    }
+    case "LeadVisited": {
+      const data = event.data;
+      const inspection = data.kind === "inspection";
+      return {
+        ...next,
+        visitCount: state.visitCount + 1,
+        inspectionCount: state.inspectionCount + (inspection ? 1 : 0),
+        inspectionWithStatedIntent:
+          state.inspectionWithStatedIntent || (inspection && data.intent === "stated"),
+        topics: withTopics(state.topics, data.topics),
+        intent: data.intent,
+        requirementsFit: fitAfter(state.requirementsFit, data.requirementsFit),
+      };
+    }
+    case "LeadGraded": {
+      const data = event.data;
+      return {
+        ...next,
+        grade: {
+          grade: data.grade,
+          basis: data.basis,
+          reasons: data.reasons,
+          valueTier: data.valueTier ?? state.grade?.valueTier,
+          at,
+          pinned: data.basis.kind === "manual",
+        },
+      };
+    }
+    case "LeadConverted":
+      return {
+        ...next,
+        stage: "converted",
+        conversion: { at, contractRef: event.data.contractRef, dealValue: event.data.dealValue },
+      };
+    case "LeadAssigned":
+      return { ...next, owner: event.data.to };
+    case "LeadAmended": {
+      const data = event.data;
+      return {
+        ...next,
+        needs: data.needs ? ({ ...state.needs, ...data.needs } as Needs) : state.needs,
+        source: data.source ? ({ ...state.source, ...data.source } as Source) : state.source,
+        classification: data.classification
+          ? ({ ...state.classification, ...data.classification } as Classification)
+          : state.classification,
+        personal: mergePersonal(state.personal, data.personal),
+      };
+    }
+    case "LeadFlaggedForPurge":
+      return {
+        ...next,
+        purgeFlag: { reason: event.data.reason, at, duplicateOf: event.data.duplicateOf },
+      };
+    case "PurgeFlagCleared":
+      return { ...next, purgeFlag: undefined };
+    case "LeadPurged":
+      return {
+        ...next,
+        stage: "purged",
+        purge: { at, reason: event.data.reason },
+        personal: state.personal === undefined ? undefined : REDACTED,
+      };
+  }
+};
+
+/** Folds a whole history from the start. */
+export const foldLead = (events: Iterable<LeadEvent>): LeadState | undefined => {
+  let state: LeadState | undefined = initialState;
+  for (const event of events) state = evolve(state, event);
+  return state;
+};
+
+/**
+ * The lead as the ledger knew it at `at` (epoch ms): the fold of the events recorded up to
+ * and including that moment. Events are in recording order, so the fold stops at the first
+ * one recorded later.
+ */
+export const asOf = (events: Iterable<LeadEvent>, at: number): LeadState | undefined => {
+  let state: LeadState | undefined = initialState;
+  for (const event of events) {
+    if (instantToMillis(event.metadata.recordedAt) > at) break;
+    state = evolve(state, event);
+  }
+  return state;
+};

@@ -1,0 +1,95 @@
+import * as E from "fp-ts/lib/Either.js";
+import type * as t from "io-ts";
+import { decodeLeadEventFacts } from "../lead/decode-facts.js";
+import type { LeadEvent } from "../lead/events.js";
+import { LEAD_EVENT_SCHEMAS, REDACTED } from "../lead/events.js";
+import type { KeyLookup } from "../privacy/key-store.js";
+import { SealedPersonal, openPersonal, sealPersonal } from "../privacy/cipher.js";
+import type { EventToAppend, JsonObject, RecordedEvent } from "../store/event-store.js";
+import { CHAIN_HASH_KEY, chainHash } from "../store/hash-chain.js";
+
+/** The schema version written today; older versions are upcast on read. */
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/**
+ * Turns decided events into what a store keeps: the personal part sealed under the lead's
+ * key, the schema version, the command's digest, and the hash that chains each event to
+ * the one before it. `newId` gives each event its UUID.
+ */
+export const toStoredEvents = (
+  events: readonly LeadEvent[],
+  context: {
+    readonly key: Uint8Array | undefined;
+    readonly previousHash: string;
+    readonly commandDigest: string;
+    readonly newId: () => string;
+  },
+): EventToAppend[] => {
+  let previousHash = context.previousHash;
+  return events.map((event) => {
+    const { personal, ...facts } = event.data as { personal?: unknown };
+    let data: JsonObject = facts as JsonObject;
+    if (personal !== undefined) {
+      if (context.key === undefined) {
+        // The ledger fetches the key before deciding whenever it may be needed.
+        throw new Error(`no data key to seal the personal part of ${event.type}`);
+      }
+      const sealed = sealPersonal(context.key, event.metadata.leadId, event.type, personal);
+      data = { ...facts, personal: sealed } as JsonObject;
+    }
+    const unchained = {
+      type: event.type,
+      data,
+      metadata: {
+        ...event.metadata,
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        commandDigest: context.commandDigest,
+      } as JsonObject,
+    };
+    const hash = chainHash(previousHash, unchained);
+    previousHash = hash;
+    return {
+      id: context.newId(),
+      type: unchained.type,
+      data: unchained.data,
+      metadata: { ...unchained.metadata, [CHAIN_HASH_KEY]: hash },
+    };
+  });
+};
+
+/**
+ * Reads a stored lead event in full: facts, metadata and the personal part opened with the
+ * lead's key — or {@link REDACTED} when the key was destroyed by a purge.
+ */
+export const fromStoredEvent = (
+  recorded: RecordedEvent,
+  key: KeyLookup,
+): E.Either<string, LeadEvent> => {
+  const decoded = decodeLeadEventFacts(recorded);
+  if (E.isLeft(decoded)) {
+    return E.left(`${recorded.type} at revision ${recorded.revision}: ${decoded.left.paths.join(", ")}`);
+  }
+  const stored = recorded.data.personal;
+  if (stored === undefined) return E.right(decoded.right as LeadEvent);
+  const personalCodec = LEAD_EVENT_SCHEMAS[decoded.right.type].personal as t.Mixed | undefined;
+  if (personalCodec === undefined || !SealedPersonal.is(stored)) {
+    return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
+  }
+  if (key.status === "destroyed") {
+    return E.right(withPersonal(decoded.right, REDACTED));
+  }
+  if (key.status === "missing") {
+    return E.left(`${recorded.type} at revision ${recorded.revision}: the lead's key is missing`);
+  }
+  const opened = openPersonal(key.key, decoded.right.metadata.leadId, recorded.type, stored);
+  const personal = personalCodec.decode(opened);
+  if (opened === undefined || E.isLeft(personal)) {
+    return E.left(
+      `${recorded.type} at revision ${recorded.revision}: personal part does not authenticate`,
+    );
+  }
+  return E.right(withPersonal(decoded.right, personal.right));
+};
+
+const withPersonal = (event: { readonly data: object }, personal: unknown): LeadEvent =>
+  ({ ...event, data: { ...event.data, personal } }) as LeadEvent;
