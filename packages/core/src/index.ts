@@ -17,3 +17,8 @@ export * from "./grading/policy.js";
 export * from "./grading/default.js";
 export * from "./lead/decide.js";
 export * from "./privacy/cipher.js";
+export * from "./ledger/ledger.js";
+export * from "./ledger/contact-identity.js";
+export * from "./ledger/contact-reservations.js";
+export * from "./ledger/lead-id.js";
+export * from "./ledger/stored-event.js";

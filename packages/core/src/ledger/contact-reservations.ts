@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import { reservationStreamName } from "./contact-identity.js";
+import { fromStoreError } from "./store-failure.js";
 
 // Rule 9 with nothing but the store: each normalised phone or e-mail has a stream named by
 // its keyed hash. The last event of that stream says who holds the identity now. Appending
@@ -37,7 +38,7 @@ const lastEvent = async (
   stream: string,
 ): Promise<E.Either<LeadError, RecordedEvent | undefined>> => {
   const read = await store.readStream(stream, { direction: "backwards", maxCount: 1 });
-  return E.isLeft(read) ? E.left(read.left) : E.right(read.right[0]);
+  return E.isLeft(read) ? E.left(fromStoreError(stream, read.left)) : E.right(read.right[0]);
 };
 
 const holderOf = (event: RecordedEvent): string =>
@@ -93,7 +94,9 @@ export const reserveIdentity = async (
       { expectedRevision: last === undefined ? NO_STREAM : last.revision },
     );
     if (E.isRight(appended)) return E.right(undefined);
-    if (appended.left.code !== "concurrency.conflict") return E.left(appended.left);
+    if (appended.left.code !== "concurrency.conflict") {
+      return E.left(fromStoreError(leadId, appended.left));
+    }
   }
   return E.left(
     leadError("concurrency.conflict", {
@@ -141,7 +144,9 @@ export const releaseIdentity = async (
       { expectedRevision: last === undefined ? NO_STREAM : last.revision },
     );
     if (E.isRight(appended)) return E.right(undefined);
-    if (appended.left.code !== "concurrency.conflict") return E.left(appended.left);
+    if (appended.left.code !== "concurrency.conflict") {
+      return E.left(fromStoreError(leadId, appended.left));
+    }
   }
   return E.left(leadError("concurrency.conflict", { leadId, expected: "any", actual: NO_STREAM }));
 };
