@@ -1,4 +1,4 @@
-import { eventStoreContract } from "@leadledger/testkit";
+import { eventStoreContract } from "@leadledger/testkit/event-store-contract";
 import { describe } from "vitest";
 import { DEFAULT_STREAM_PREFIXES } from "./event-mapping.js";
 import { openEventStoreDbEventStore } from "./eventstoredb-event-store.js";

@@ -1,1 +1,9 @@
-export {};
+export * from "./backup/backup-ledger.js";
+export * from "./backup/backup-manifest.js";
+export * from "./backup/expire-key-backups.js";
+export * from "./backup/restore-ledger.js";
+export * from "./backup/verify-backup.js";
+export * from "./connection/durability.js";
+export * from "./ledger-files.js";
+export * from "./privacy/sqlite-key-store.js";
+export * from "./store/sqlite-event-store.js";

@@ -12,7 +12,7 @@ import {
   evolve,
 } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
-import { expect } from "vitest";
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
 
 /** What a spec may change about the decision context. */
 export interface SpecContext {
@@ -70,9 +70,12 @@ export const given = (context: SpecContext, ...history: readonly LeadCommand[]) 
       return {
         then: (expected) => {
           const actual = events();
-          expect(actual.map((event) => event.type)).toEqual(expected.map((event) => event.type));
+          deepStrictEqual(
+            actual.map((event) => event.type),
+            expected.map((event) => event.type),
+          );
           expected.forEach((event, index) => {
-            if (event.data !== undefined) expect(actual[index]?.data).toEqual(event.data);
+            if (event.data !== undefined) deepStrictEqual(actual[index]?.data, event.data);
           });
         },
         thenEvents: (check) => check(events()),
@@ -82,7 +85,7 @@ export const given = (context: SpecContext, ...history: readonly LeadCommand[]) 
               `expected ${code}, but ${command.type} decided ${result.right.map((e) => e.type).join(", ")}`,
             );
           }
-          expect(result.left.code).toBe(code);
+          strictEqual(result.left.code, code);
         },
       };
     },

@@ -1,4 +1,4 @@
-import { eventStoreContract } from "@leadledger/testkit";
+import { eventStoreContract } from "@leadledger/testkit/event-store-contract";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import type { EventToAppend, JsonObject, RecordedEvent } from "./event-store.js";

@@ -1,0 +1,132 @@
+// bench/core — the figures of the foundation issue:
+//  1. commands/s through the ledger on the in-memory store, commands without personal
+//     fields (RecordContact with structured facts only), sequential and 64 in flight;
+//  2. the time to load a 1,000-event lead, decryption of every personal part included.
+// Prints figures; asserts nothing. Run: pnpm bench:core (from bench/) or pnpm bench.
+import { randomBytes } from "node:crypto";
+import {
+  type Actor,
+  type LeadLedger,
+  createInMemoryEventStore,
+  createInMemoryKeyStore,
+  createLeadLedger,
+} from "@leadledger/core";
+import { captureLead } from "@leadledger/testkit";
+import * as E from "fp-ts/lib/Either.js";
+
+const rep = { id: "rep-1", role: "rep", department: "east" } as Actor;
+const START = Date.parse("2026-01-05T00:00:00Z");
+const NOW = Date.parse("2026-11-20T00:00:00Z");
+
+const newLedger = () =>
+  createLeadLedger({
+    eventStore: createInMemoryEventStore(),
+    keyStore: createInMemoryKeyStore(),
+    secret: randomBytes(32),
+    clock: () => NOW,
+  });
+
+const must = async <A>(promise: Promise<E.Either<{ code: string }, A>>): Promise<A> => {
+  const result = await promise;
+  if (E.isLeft(result)) throw new Error(`refused: ${JSON.stringify(result.left)}`);
+  return result.right;
+};
+
+const uuid = (n: number) =>
+  `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+
+const captureMany = async (ledger: LeadLedger, leads: number) => {
+  for (let i = 0; i < leads; i++) {
+    await must(
+      ledger.execute(
+        rep,
+        captureLead({
+          commandId: `capture-${i}`,
+          leadId: uuid(i),
+          acquiredAt: new Date(START).toISOString(),
+          lateEntryReason: "bulk import",
+          contact: { ...captureLead().contact, phone: `+86 139${String(10_000_000 + i)}`, email: `l${i}@example.cn` },
+        } as never),
+      ),
+    );
+  }
+};
+
+const contact = (lead: number, n: number, withText: boolean) => ({
+  type: "RecordContact",
+  commandId: `c-${lead}-${n}`,
+  leadId: uuid(lead),
+  occurredAt: new Date(START + (n + 1) * 60_000).toISOString(),
+  method: "phone",
+  direction: n % 3 === 0 ? "inbound" : "outbound",
+  topics: n % 2 === 0 ? ["fees"] : ["site"],
+  intent: "preliminary",
+  outcome: "reached",
+  ...(withText ? { summary: `第${n}次沟通：讨论了加盟费用、选址与装修支持。`, nextStep: "send the site checklist" } : {}),
+});
+
+const commandThroughput = async (inFlight: number) => {
+  const ledger = newLedger();
+  const leads = 1_000;
+  const perLead = 50;
+  await captureMany(ledger, leads);
+  // Warm-up on other command ids so the JIT has seen the path.
+  for (let i = 0; i < 2_000; i++) await must(ledger.execute(rep, contact(i % leads, 10_000 + i, false)));
+  const total = leads * perLead;
+  const jobs: Array<() => Promise<unknown>> = [];
+  for (let n = 0; n < perLead; n++) {
+    for (let lead = 0; lead < leads; lead++) jobs.push(() => must(ledger.execute(rep, contact(lead, n, false))));
+  }
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        if (job) await job();
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { total, seconds, perSecond: total / seconds };
+};
+
+const loadTime = async () => {
+  const ledger = newLedger();
+  await captureMany(ledger, 1);
+  // 1 capture + its grade + contacts (each with a personal part) = 1,000 events.
+  let events = 2;
+  let n = 0;
+  while (events < 1_000) {
+    const outcome = await must(ledger.execute(rep, contact(0, n++, true)));
+    events += outcome.events.length;
+  }
+  const history = await must(ledger.getHistory(rep, uuid(0)));
+  const samples: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const started = process.hrtime.bigint();
+    const lead = await must(ledger.getLead(rep, uuid(0)));
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (lead.state.eventCount !== history.entries.length) throw new Error("incomplete load");
+  }
+  const measured = samples.slice(10).sort((a, b) => a - b);
+  const personalParts = history.entries.filter((e) => "personal" in e.event.data).length;
+  return {
+    events: history.entries.length,
+    personalParts,
+    p50: measured[Math.floor(measured.length * 0.5)] ?? Number.NaN,
+    p90: measured[Math.floor(measured.length * 0.9)] ?? Number.NaN,
+  };
+};
+
+console.log(`bench/core on ${process.version}, ${process.platform}/${process.arch}`);
+for (const inFlight of [1, 64]) {
+  const result = await commandThroughput(inFlight);
+  console.log(
+    `ledger commands (RecordContact, no personal fields, in-memory store, ${inFlight} in flight): ${result.total} in ${result.seconds.toFixed(2)} s = ${Math.round(result.perSecond).toLocaleString("en")} commands/s (target ≥ 50,000)`,
+  );
+}
+const load = await loadTime();
+console.log(
+  `load of a ${load.events}-event lead (${load.personalParts} personal parts decrypted): p50 ${load.p50.toFixed(2)} ms, p90 ${load.p90.toFixed(2)} ms (target ≤ 5 ms)`,
+);

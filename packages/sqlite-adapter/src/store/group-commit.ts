@@ -1,0 +1,180 @@
+import {
+  ANY,
+  type AppendResult,
+  type ConcurrencyConflict,
+  type ExpectedRevision,
+  NO_STREAM,
+  STREAM_EXISTS,
+  type StoreError,
+  type StreamRevision,
+} from "@leadledger/core";
+import type Database from "better-sqlite3";
+import type { Either } from "fp-ts/lib/Either.js";
+import * as E from "fp-ts/lib/Either.js";
+import { unavailableFrom } from "../connection/store-failure.js";
+import type { EncodedEvent } from "./event-encoding.js";
+import type { EventReads } from "./event-rows.js";
+
+/** One append waiting for the next group commit. */
+export interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly EncodedEvent[];
+  readonly expected: ExpectedRevision;
+  readonly settle: (outcome: AppendOutcome) => void;
+}
+
+/** What an append ends with: a value for the caller, or a bug to throw at it. */
+export type AppendOutcome =
+  | { readonly kind: "value"; readonly value: Either<StoreError, AppendResult> }
+  | { readonly kind: "bug"; readonly error: unknown };
+
+/** Collects appends and commits them in groups. */
+export interface GroupCommit {
+  enqueue(append: PendingAppend): void;
+  /** Commits whatever is waiting now, without waiting for the next turn of the loop. */
+  drain(): void;
+}
+
+// Enough to amortise one fsync over many appends, small enough that one group does not
+// hold the write lock (and this process's event loop) for long.
+const MAX_GROUP_SIZE = 512;
+
+const conflictWith = (
+  stream: string,
+  expected: ExpectedRevision,
+  current: StreamRevision | undefined,
+): ConcurrencyConflict | undefined => {
+  const matches =
+    expected === ANY ||
+    (expected === NO_STREAM && current === undefined) ||
+    (expected === STREAM_EXISTS && current !== undefined) ||
+    (typeof expected === "bigint" && current === expected);
+  return matches
+    ? undefined
+    : { code: "concurrency.conflict", stream, expected, actual: current ?? NO_STREAM };
+};
+
+/**
+ * Group commit: appends that arrive while the event loop is busy are committed together in
+ * one `BEGIN IMMEDIATE` transaction, so they share one fsync. Each append still runs its
+ * own expected-revision check, against the stream as the earlier appends of the same group
+ * left it, inside a savepoint: a conflicting or failing append is rolled back alone.
+ * Nobody is answered before COMMIT has returned, so an acknowledged append is durable.
+ */
+export const createGroupCommit = (
+  db: Database.Database,
+  reads: EventReads,
+  onCommitted: () => void,
+): GroupCommit => {
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  const savepoint = db.prepare("SAVEPOINT append");
+  const release = db.prepare("RELEASE append");
+  const rollbackTo = db.prepare("ROLLBACK TO append");
+  const insert = db.prepare<[string, string, bigint, string, string, string]>(
+    "INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+
+  let waiting: PendingAppend[] = [];
+  let scheduled = false;
+
+  const failAll = (group: readonly PendingAppend[], error: unknown): void => {
+    const unavailable = unavailableFrom(error);
+    for (const append of group) {
+      append.settle(
+        unavailable === undefined
+          ? { kind: "bug", error }
+          : { kind: "value", value: E.left(unavailable) },
+      );
+    }
+  };
+
+  const appendOne = (append: PendingAppend): AppendOutcome => {
+    // Read inside the write transaction rather than cached: another process may have
+    // appended since, and this also sees the earlier appends of the same group.
+    const current = reads.lastRevision(append.stream);
+    const conflict = conflictWith(append.stream, append.expected, current);
+    if (conflict !== undefined) return { kind: "value", value: E.left(conflict) };
+    let revision = (current ?? -1n) + 1n;
+    let position = 0n;
+    for (const event of append.events) {
+      const result = insert.run(
+        event.id,
+        append.stream,
+        revision,
+        event.type,
+        event.data,
+        event.metadata,
+      );
+      position = BigInt(result.lastInsertRowid);
+      revision += 1n;
+    }
+    return { kind: "value", value: E.right({ nextExpectedRevision: revision - 1n, position }) };
+  };
+
+  const commitGroup = (group: readonly PendingAppend[]): void => {
+    try {
+      begin.run();
+    } catch (error) {
+      failAll(group, error);
+      return;
+    }
+    const outcomes: AppendOutcome[] = [];
+    for (const append of group) {
+      savepoint.run();
+      try {
+        outcomes.push(appendOne(append));
+        release.run();
+      } catch (error) {
+        // Disk full or an I/O error may have rolled the whole transaction back already.
+        if (!db.inTransaction) {
+          failAll(group, error);
+          return;
+        }
+        rollbackTo.run();
+        release.run();
+        const unavailable = unavailableFrom(error);
+        outcomes.push(
+          unavailable === undefined
+            ? { kind: "bug", error }
+            : { kind: "value", value: E.left(unavailable) },
+        );
+      }
+    }
+    try {
+      commit.run();
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      failAll(group, error);
+      return;
+    }
+    group.forEach((append, index) => {
+      const outcome = outcomes[index];
+      if (outcome !== undefined) append.settle(outcome);
+    });
+    onCommitted();
+  };
+
+  const drain = (): void => {
+    scheduled = false;
+    while (waiting.length > 0) {
+      const group = waiting.slice(0, MAX_GROUP_SIZE);
+      waiting = waiting.slice(MAX_GROUP_SIZE);
+      commitGroup(group);
+    }
+  };
+
+  return {
+    enqueue: (append) => {
+      waiting.push(append);
+      if (!scheduled) {
+        scheduled = true;
+        // setImmediate rather than a microtask: it runs after the I/O callbacks and the
+        // promise continuations of this turn, so every append they start joins the group.
+        setImmediate(drain);
+      }
+    },
+    drain,
+  };
+};
