@@ -22,3 +22,4 @@ export * from "./ledger/contact-identity.js";
 export * from "./ledger/contact-reservations.js";
 export * from "./ledger/lead-id.js";
 export * from "./ledger/stored-event.js";
+export * from "./store/canonical-json.js";

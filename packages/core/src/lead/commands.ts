@@ -201,3 +201,29 @@ export const LeadCommand = t.union(
 );
 export type LeadCommand = t.TypeOf<typeof LeadCommand>;
 export type LeadCommandType = LeadCommand["type"];
+
+/** Each command's codec by its `type`: decoding against one member gives errors about it alone. */
+export const LEAD_COMMAND_CODECS = {
+  CaptureLead,
+  RecordContact,
+  GradeLead,
+  RecordVisit,
+  ConvertLead,
+  AssignLead,
+  AmendLead,
+  FlagForPurge,
+  ClearPurgeFlag,
+  PurgeLead,
+} as const satisfies Record<LeadCommandType, t.Mixed>;
+
+/**
+ * Decodes a command: by its `type` when that names a command, so that a malformed
+ * RecordContact is reported against RecordContact only; against the whole union otherwise.
+ */
+export const decodeLeadCommand = (input: unknown): t.Validation<LeadCommand> => {
+  const type = typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
+  if (typeof type === "string" && Object.hasOwn(LEAD_COMMAND_CODECS, type)) {
+    return (LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>).decode(input);
+  }
+  return LeadCommand.decode(input);
+};

@@ -1,5 +1,4 @@
 import { createHmac, hkdfSync, randomUUID } from "node:crypto";
-import canonicalizeModule from "canonicalize";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import type { CountryCode } from "libphonenumber-js";
@@ -8,7 +7,7 @@ import { canReach } from "../access/actor.js";
 import { defaultGradingPolicy } from "../grading/default.js";
 import type { GradingPolicy } from "../grading/policy.js";
 import type { LeadCommand } from "../lead/commands.js";
-import { LeadCommand as LeadCommandCodec } from "../lead/commands.js";
+import { decodeLeadCommand } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "../lead/decide.js";
 import type { InputProblem, LeadError } from "../lead/errors.js";
 import { leadError } from "../lead/errors.js";
@@ -21,7 +20,8 @@ import type { LeadId } from "../lead/values.js";
 import { ActorRecord, Instant, LeadId as LeadIdCodec, instantToMillis } from "../lead/values.js";
 import { DATA_KEY_BYTES, newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup, KeyStore } from "../privacy/key-store.js";
-import type { EventStore, RecordedEvent } from "../store/event-store.js";
+import { canonicalJson } from "../store/canonical-json.js";
+import type { EventStore, JsonValue, RecordedEvent } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
 import { verifyHistory } from "../store/hash-chain.js";
@@ -40,7 +40,6 @@ import {
 import { fromStoreError } from "./store-failure.js";
 import { fromStoredEvent, toStoredEvents } from "./stored-event.js";
 
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** What a ledger is built from. Only the stores and the secret are required. */
 export interface LeadLedgerDeps {
@@ -147,7 +146,11 @@ const problemsOf = (errors: t.Errors, prefix: string): InputProblem[] => {
   return problems.slice(0, 20);
 };
 
-const decodeInput = <A>(codec: t.Decoder<unknown, A>, input: unknown, prefix: string) => {
+const decodeInput = <A>(
+  codec: { readonly decode: (input: unknown) => t.Validation<A> },
+  input: unknown,
+  prefix: string,
+) => {
   const result = codec.decode(input);
   return E.isLeft(result)
     ? E.left<LeadError, A>(leadError("input.invalid", { problems: problemsOf(result.left, prefix) }))
@@ -222,7 +225,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   const digestOf = (key: Uint8Array, command: LeadCommand): string =>
     createHmac("sha256", key)
-      .update(canonicalize(command) ?? "")
+      .update(canonicalJson(command as JsonValue))
       .digest("base64url");
 
   interface FullLead {
@@ -230,7 +233,15 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     readonly events: LeadEvent[];
     readonly keyStatus: KeyLookup["status"];
   }
-  const readFull = async (leadId: LeadId): Promise<E.Either<LeadError, FullLead>> => {
+  /**
+   * Reads a whole lead with its key. `opened` says which events' personal parts to
+   * decrypt: all for a history; for the lead's state only the capture and amendments,
+   * which are all its personal data is made of.
+   */
+  const readFull = async (
+    leadId: LeadId,
+    opened: (type: string) => boolean = () => true,
+  ): Promise<E.Either<LeadError, FullLead>> => {
     const read = await store.readStream(leadStreamName(leadId));
     if (E.isLeft(read)) return E.left(fromStoreError(leadId, read.left));
     if (read.right.length === 0) return E.right({ recorded: [], events: [], keyStatus: "missing" });
@@ -238,11 +249,11 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(key)) return key;
     const events: LeadEvent[] = [];
     for (const recorded of read.right) {
-      const opened = fromStoredEvent(recorded, key.right);
-      if (E.isLeft(opened)) {
-        return E.left(leadError("history.undecodable", { leadId, detail: opened.left }));
+      const event = fromStoredEvent(recorded, key.right, opened(recorded.type));
+      if (E.isLeft(event)) {
+        return E.left(leadError("history.undecodable", { leadId, detail: event.left }));
       }
-      events.push(opened.right);
+      events.push(event.right);
     }
     return E.right({ recorded: read.right, events, keyStatus: key.right.status });
   };
@@ -251,7 +262,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const currentPersonal = async (
     leadId: LeadId,
   ): Promise<E.Either<LeadError, CapturedPersonal | undefined>> => {
-    const full = await readFull(leadId);
+    const full = await readFull(leadId, stateNeedsPersonal);
     if (E.isLeft(full)) return full;
     const personal = foldLead(full.right.events)?.personal;
     return E.right(personal === undefined || isRedacted(personal) ? undefined : personal);
@@ -503,7 +514,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const execute: LeadLedger["execute"] = async (rawActor, rawCommand, options = {}) => {
     const actor = decodeInput(ActorRecord, rawActor, "actor");
     if (E.isLeft(actor)) return actor;
-    const decoded = decodeInput(LeadCommandCodec, rawCommand, "command");
+    const decoded = decodeInput({ decode: decodeLeadCommand }, rawCommand, "command");
     if (E.isLeft(decoded)) return decoded;
     let command = decoded.right;
     let leadId: LeadId;
@@ -536,17 +547,23 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const readable = async (
     rawActor: unknown,
     rawLeadId: unknown,
+    opened: (type: string) => boolean,
   ): Promise<
     E.Either<
       LeadError,
-      { readonly leadId: LeadId; readonly recorded: readonly RecordedEvent[]; readonly events: LeadEvent[] }
+      {
+        readonly leadId: LeadId;
+        readonly recorded: readonly RecordedEvent[];
+        readonly events: LeadEvent[];
+        readonly now: LeadState;
+      }
     >
   > => {
     const actor = decodeInput(ActorRecord, rawActor, "actor");
     if (E.isLeft(actor)) return actor;
     const leadId = decodeInput(LeadIdCodec, rawLeadId, "leadId");
     if (E.isLeft(leadId)) return leadId;
-    const full = await readFull(leadId.right);
+    const full = await readFull(leadId.right, opened);
     if (E.isLeft(full)) return full;
     const now = foldLead(full.right.events);
     if (now === undefined || !canReach(actor.right, now.owner)) {
@@ -557,6 +574,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // personal data as it stood just before the purge (the purge is the last event).
       const events = full.right.events;
       const purged = events[events.length - 1];
+      // Every reader opens at least the capture and amendments: the personal data now.
       const personal = foldLead(events.slice(0, -1))?.personal;
       const finished = await completePurge(
         leadId.right,
@@ -565,9 +583,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         purged?.metadata.commandId ?? "purge-completion",
       );
       if (E.isLeft(finished)) return finished;
-      return readable(rawActor, rawLeadId);
+      return readable(rawActor, rawLeadId, opened);
     }
-    return E.right({ leadId: leadId.right, ...full.right });
+    return E.right({ leadId: leadId.right, ...full.right, now });
   };
 
   return {
@@ -579,18 +597,17 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         if (E.isLeft(instant)) return instant;
         at = instantToMillis(instant.right);
       }
-      const found = await readable(rawActor, rawLeadId);
+      const found = await readable(rawActor, rawLeadId, stateNeedsPersonal);
       if (E.isLeft(found)) return found;
-      const { leadId, recorded, events } = found.right;
-      const state: LeadState | undefined =
-        at === undefined ? foldLead(events) : stateAsOf(events, at);
+      const { leadId, recorded, events, now } = found.right;
+      const state: LeadState | undefined = at === undefined ? now : stateAsOf(events, at);
       // Before its capture was recorded, the lead did not exist for the ledger.
       if (state === undefined) return E.left(leadError("lead.not-found", { leadId }));
       const revision = recorded[state.eventCount - 1]?.revision ?? BigInt(state.eventCount - 1);
       return E.right({ state, revision });
     },
     getHistory: async (rawActor, rawLeadId) => {
-      const found = await readable(rawActor, rawLeadId);
+      const found = await readable(rawActor, rawLeadId, () => true);
       if (E.isLeft(found)) return found;
       const { leadId, recorded, events } = found.right;
       return E.right({
@@ -610,6 +627,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     },
   };
 };
+
+/** The events whose personal parts make up a lead's state (its personal data now). */
+const stateNeedsPersonal = (type: string): boolean =>
+  type === "LeadCaptured" || type === "LeadAmended";
 
 /** The event as the loaded lead keeps it: without its personal part. */
 const factsOnly = (event: LeadEvent): LeadEvent => {

@@ -59,18 +59,21 @@ export const toStoredEvents = (
 
 /**
  * Reads a stored lead event in full: facts, metadata and the personal part opened with the
- * lead's key — or {@link REDACTED} when the key was destroyed by a purge.
+ * lead's key — or {@link REDACTED} when the key was destroyed by a purge. With `open`
+ * false the personal part is not decrypted and the event carries none.
  */
 export const fromStoredEvent = (
   recorded: RecordedEvent,
   key: KeyLookup,
+  open = true,
 ): E.Either<string, LeadEvent> => {
   const decoded = decodeLeadEventFacts(recorded);
   if (E.isLeft(decoded)) {
     return E.left(`${recorded.type} at revision ${recorded.revision}: ${decoded.left.paths.join(", ")}`);
   }
   const stored = recorded.data.personal;
-  if (stored === undefined) return E.right(decoded.right as LeadEvent);
+  // Left sealed when the reader has no use for it: the event then reads as facts only.
+  if (stored === undefined || !open) return E.right(decoded.right as LeadEvent);
   const personalCodec = LEAD_EVENT_SCHEMAS[decoded.right.type].personal as t.Mixed | undefined;
   if (personalCodec === undefined || !SealedPersonal.is(stored)) {
     return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);

@@ -1,10 +1,6 @@
 import { createHash } from "node:crypto";
-import canonicalizeModule from "canonicalize";
+import { canonicalJson } from "./canonical-json.js";
 import type { JsonObject, RecordedEvent } from "./event-store.js";
-
-// canonicalize is CommonJS and its typings declare an ES default export; under Node's ESM
-// interop the default import is the function itself.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** The metadata key under which every event carries its chain hash. */
 export const CHAIN_HASH_KEY = "hash";
@@ -28,9 +24,9 @@ export const chainHash = (
     .update("\n")
     .update(event.type)
     .update("\n")
-    .update(canonicalize(event.data) ?? "null")
+    .update(canonicalJson(event.data))
     .update("\n")
-    .update(canonicalize(metadata) ?? "null")
+    .update(canonicalJson(metadata))
     .digest("hex");
 };
 
