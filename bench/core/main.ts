@@ -6,10 +6,10 @@
 import { randomBytes } from "node:crypto";
 import {
   type Actor,
-  type LeadLedger,
   createInMemoryEventStore,
   createInMemoryKeyStore,
   createLeadLedger,
+  type LeadLedger,
 } from "@leadledger/core";
 import { captureLead } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
@@ -32,8 +32,7 @@ const must = async <A>(promise: Promise<E.Either<{ code: string }, A>>): Promise
   return result.right;
 };
 
-const uuid = (n: number) =>
-  `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
 const captureMany = async (ledger: LeadLedger, leads: number) => {
   for (let i = 0; i < leads; i++) {
@@ -45,7 +44,11 @@ const captureMany = async (ledger: LeadLedger, leads: number) => {
           leadId: uuid(i),
           acquiredAt: new Date(START).toISOString(),
           lateEntryReason: "bulk import",
-          contact: { ...captureLead().contact, phone: `+86 139${String(10_000_000 + i)}`, email: `l${i}@example.cn` },
+          contact: {
+            ...captureLead().contact,
+            phone: `+86 139${String(10_000_000 + i)}`,
+            email: `l${i}@example.cn`,
+          },
         } as never),
       ),
     );
@@ -62,7 +65,12 @@ const contact = (lead: number, n: number, withText: boolean) => ({
   topics: n % 2 === 0 ? ["fees"] : ["site"],
   intent: "preliminary",
   outcome: "reached",
-  ...(withText ? { summary: `第${n}次沟通：讨论了加盟费用、选址与装修支持。`, nextStep: "send the site checklist" } : {}),
+  ...(withText
+    ? {
+        summary: `第${n}次沟通：讨论了加盟费用、选址与装修支持。`,
+        nextStep: "send the site checklist",
+      }
+    : {}),
 });
 
 const commandThroughput = async (inFlight: number) => {
@@ -71,11 +79,13 @@ const commandThroughput = async (inFlight: number) => {
   const perLead = 50;
   await captureMany(ledger, leads);
   // Warm-up on other command ids so the JIT has seen the path.
-  for (let i = 0; i < 2_000; i++) await must(ledger.execute(rep, contact(i % leads, 10_000 + i, false)));
+  for (let i = 0; i < 2_000; i++)
+    await must(ledger.execute(rep, contact(i % leads, 10_000 + i, false)));
   const total = leads * perLead;
   const jobs: Array<() => Promise<unknown>> = [];
   for (let n = 0; n < perLead; n++) {
-    for (let lead = 0; lead < leads; lead++) jobs.push(() => must(ledger.execute(rep, contact(lead, n, false))));
+    for (let lead = 0; lead < leads; lead++)
+      jobs.push(() => must(ledger.execute(rep, contact(lead, n, false))));
   }
   const started = process.hrtime.bigint();
   let next = 0;

@@ -4,11 +4,11 @@
 import { randomBytes } from "node:crypto";
 import {
   type Actor,
-  TBC,
   createInMemoryEventStore,
   createInMemoryKeyStore,
   createLeadLedger,
   isRedacted,
+  TBC,
 } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
 
@@ -63,7 +63,12 @@ const { leadId } = await run({
     site: { area: { minSquareMetres: 80, maxSquareMetres: 150 }, location: "Chengdu", fitOut: TBC },
   },
   source: { channel: "exhibition", sourceClass: "own", inquiryMode: "inbound" },
-  classification: { industry: "catering", companySize: "small", needType: "general", region: "south-west" },
+  classification: {
+    industry: "catering",
+    companySize: "small",
+    needType: "general",
+    region: "south-west",
+  },
   owner: { repId: "rep-zhang", department: "east" },
 });
 
@@ -112,7 +117,9 @@ const converted = await run({
 
 const history = await ledger.getHistory(rep, leadId);
 if (E.isLeft(history)) throw new Error(history.left.code);
-console.log(`Lead ${leadId} — ${history.right.entries.length} events, revision ${converted.revision}`);
+console.log(
+  `Lead ${leadId} — ${history.right.entries.length} events, revision ${converted.revision}`,
+);
 for (const { revision, event } of history.right.entries) {
   const { personal, ...facts } = event.data as { personal?: unknown };
   console.log(

@@ -1,8 +1,11 @@
 import {
   type Actor,
   type CaptureLead,
-  type DecisionContext,
   DEFAULT_CLOCK_TOLERANCE_MS,
+  type DecisionContext,
+  decide,
+  defaultGradingPolicy,
+  evolve,
   type GradingPolicy,
   INTENT_ORDER,
   type LeadCommand,
@@ -11,9 +14,6 @@ import {
   type LeadId,
   type LeadState,
   TBC,
-  decide,
-  defaultGradingPolicy,
-  evolve,
 } from "@leadledger/core";
 import * as fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
@@ -188,61 +188,91 @@ export const arbFollowUpCommand = (
   const intent = fc.constantFrom(...INTENT_ORDER);
   const fit = fc.constantFrom("meets", "fails", "unknown");
   return fc.oneof(
-    { weight: 6, arbitrary: fc.record({ topics, intent, fit, inbound: fc.boolean(), withText: fc.boolean() }).map((r) => ({
-      ...base,
-      type: "RecordContact",
-      method: "phone",
-      direction: r.inbound ? "inbound" : "outbound",
-      topics: r.topics,
-      intent: r.intent,
-      requirementsFit: r.fit,
-      outcome: "reached",
-      ...(r.withText ? { summary: "谈了加盟政策 and fees" } : {}),
-    })) },
-    { weight: 2, arbitrary: fc.record({ intent, inspection: fc.boolean() }).map((r) => ({
-      ...base,
-      type: "RecordVisit",
-      kind: r.inspection ? "inspection" : "call-on",
-      intent: r.intent,
-      result: "toured the flagship store",
-    })) },
-    { weight: 1, arbitrary: fc.constantFrom("high", "medium", "low").map((grade) => ({
-      ...base,
-      type: "GradeLead",
-      by: "manual",
-      grade,
-      reason: "rep's judgement after the meeting",
-    })) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({ topics, intent, fit, inbound: fc.boolean(), withText: fc.boolean() })
+        .map((r) => ({
+          ...base,
+          type: "RecordContact",
+          method: "phone",
+          direction: r.inbound ? "inbound" : "outbound",
+          topics: r.topics,
+          intent: r.intent,
+          requirementsFit: r.fit,
+          outcome: "reached",
+          ...(r.withText ? { summary: "谈了加盟政策 and fees" } : {}),
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ intent, inspection: fc.boolean() }).map((r) => ({
+        ...base,
+        type: "RecordVisit",
+        kind: r.inspection ? "inspection" : "call-on",
+        intent: r.intent,
+        result: "toured the flagship store",
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("high", "medium", "low").map((grade) => ({
+        ...base,
+        type: "GradeLead",
+        by: "manual",
+        grade,
+        reason: "rep's judgement after the meeting",
+      })),
+    },
     { weight: 1, arbitrary: fc.constant({ ...base, type: "GradeLead", by: "rule" }) },
-    { weight: 1, arbitrary: fc.constant({
-      ...base,
-      type: "ConvertLead",
-      contractRef: `HT-${index}`,
-      dealValue: { amount: 800_000, currency: "CNY" },
-    }) },
-    { weight: 1, arbitrary: fc.record({ repId: fc.constantFrom(...REPS), department: fc.constantFrom(...DEPARTMENTS) }).map((to) => ({
-      ...base,
-      type: "AssignLead",
-      to,
-    })) },
-    { weight: 1, arbitrary: fc.constant({
-      ...base,
-      type: "AmendLead",
-      reason: "confirmed by phone",
-      classification: { industry: "catering" },
-    }) },
-    { weight: 1, arbitrary: fc.constantFrom("duplicate", "invalid-data", "no-intent-long-silence").map((reason) => ({
-      ...base,
-      type: "FlagForPurge",
-      reason,
-    })) },
+    {
+      weight: 1,
+      arbitrary: fc.constant({
+        ...base,
+        type: "ConvertLead",
+        contractRef: `HT-${index}`,
+        dealValue: { amount: 800_000, currency: "CNY" },
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ repId: fc.constantFrom(...REPS), department: fc.constantFrom(...DEPARTMENTS) })
+        .map((to) => ({
+          ...base,
+          type: "AssignLead",
+          to,
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant({
+        ...base,
+        type: "AmendLead",
+        reason: "confirmed by phone",
+        classification: { industry: "catering" },
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom("duplicate", "invalid-data", "no-intent-long-silence")
+        .map((reason) => ({
+          ...base,
+          type: "FlagForPurge",
+          reason,
+        })),
+    },
     { weight: 1, arbitrary: fc.constant({ ...base, type: "ClearPurgeFlag" }) },
-    { weight: 1, arbitrary: fc.boolean().map((erasureRequest) => ({
-      ...base,
-      type: "PurgeLead",
-      recheckNote: "re-checked: unreachable",
-      erasureRequest,
-    })) },
+    {
+      weight: 1,
+      arbitrary: fc.boolean().map((erasureRequest) => ({
+        ...base,
+        type: "PurgeLead",
+        recheckNote: "re-checked: unreachable",
+        erasureRequest,
+      })),
+    },
   ) as fc.Arbitrary<LeadCommand>;
 };
 

@@ -1,18 +1,18 @@
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import {
   type Actor,
-  type DecisionContext,
   DEFAULT_CLOCK_TOLERANCE_MS,
+  type DecisionContext,
+  decide,
+  defaultGradingPolicy,
+  evolve,
   type GradingPolicy,
   type LeadCommand,
   type LeadErrorCode,
   type LeadEvent,
   type LeadState,
-  decide,
-  defaultGradingPolicy,
-  evolve,
 } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
-import { deepStrictEqual, strictEqual } from "node:assert/strict";
 
 /** What a spec may change about the decision context. */
 export interface SpecContext {
@@ -25,8 +25,11 @@ export interface SpecContext {
 
 /** The outcome of `when`: assert on it with `then` or `thenFails`. */
 export interface SpecOutcome {
-  /** The command's events must be exactly these (type and data; metadata is the ledger's). */
-  then(expected: ReadonlyArray<Pick<LeadEvent, "type"> & { readonly data?: unknown }>): void;
+  /**
+   * The command's events must be exactly these (type and data; metadata is the ledger's).
+   * Not named `then`: that would make the outcome a thenable that `await` would call.
+   */
+  thenEmits(expected: ReadonlyArray<Pick<LeadEvent, "type"> & { readonly data?: unknown }>): void;
   /** The command's events, for assertions of your own. */
   thenEvents(check: (events: readonly LeadEvent[]) => void): void;
   /** The command must be refused with this error code. */
@@ -68,7 +71,7 @@ export const given = (context: SpecContext, ...history: readonly LeadCommand[]) 
         return result.right;
       };
       return {
-        then: (expected) => {
+        thenEmits: (expected) => {
           const actual = events();
           deepStrictEqual(
             actual.map((event) => event.type),

@@ -1,9 +1,9 @@
 import {
   type GradingPolicy,
-  type LeadFacts,
-  POSITIVE_SIGNALS,
   gradeRank,
+  type LeadFacts,
   leadFacts,
+  POSITIVE_SIGNALS,
   withPositiveSignal,
 } from "@leadledger/core";
 import * as fc from "fast-check";
@@ -38,7 +38,11 @@ export class GradingLawViolation extends Error {
 const arbAt = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 11, 31) });
 const GRADES = new Set(["high", "medium", "low"]);
 
-const check = (law: GradingLaw, property: fc.IProperty<never> | fc.IPropertyWithHooks<never>, options: GradingLawOptions) => {
+const check = (
+  law: GradingLaw,
+  property: fc.IProperty<never> | fc.IPropertyWithHooks<never>,
+  options: GradingLawOptions,
+) => {
   const details = fc.check(property as fc.IProperty<unknown>, {
     numRuns: options.numRuns ?? 1_000,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),

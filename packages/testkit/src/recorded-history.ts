@@ -106,7 +106,12 @@ const TOPIC_SETS: readonly (readonly string[])[] = [
 ];
 const TBC = Object.freeze({ tbc: true });
 // Projections never read the personal part, so one dummy envelope stands for every one.
-const ENVELOPE = Object.freeze({ alg: "A256GCM", kid: "generated", iv: "AAAAAAAAAAAAAAAA", ct: "AA" });
+const ENVELOPE = Object.freeze({
+  alg: "A256GCM",
+  kid: "generated",
+  iv: "AAAAAAAAAAAAAAAA",
+  ct: "AA",
+});
 
 type Temperature = "hot" | "warm" | "cold" | "junk";
 
@@ -322,7 +327,11 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
           investmentAmount: { min: 200_000, max: 800_000, currency: "CNY" },
           investmentHorizon: "1-2 年",
           businessCategory: TBC,
-          site: { area: { minSquareMetres: 80, maxSquareMetres: 200 }, location: TBC, fitOut: "简装" },
+          site: {
+            area: { minSquareMetres: 80, maxSquareMetres: 200 },
+            location: TBC,
+            fitOut: "简装",
+          },
         },
         source: {
           channel: channel === "tbc" ? TBC : channel,
@@ -400,7 +409,8 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
     // First contact: mostly within 24 h of acquisition, sometimes late, sometimes never.
     const contactRoll = dice.next();
     if (contactRoll < 0.1 || (temperature === "junk" && contactRoll < 0.4)) {
-      if (temperature === "junk") planPurge(captureRecordedAt + Math.floor(dice.between(20, 60)) * DAY);
+      if (temperature === "junk")
+        planPurge(captureRecordedAt + Math.floor(dice.between(20, 60)) * DAY);
       return;
     }
     let at =
@@ -435,7 +445,13 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
     }
 
     const convertChance =
-      temperature === "hot" ? 0.55 : temperature === "warm" ? 0.15 : temperature === "cold" ? 0.02 : 0;
+      temperature === "hot"
+        ? 0.55
+        : temperature === "warm"
+          ? 0.15
+          : temperature === "cold"
+            ? 0.02
+            : 0;
     if (dice.chance(convertChance)) {
       converted = true;
       const convertedAt = at + Math.floor(dice.between(HOUR, 10 * DAY));
@@ -489,7 +505,11 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       plan("LeadContacted", data, when);
       if (flagged) {
         flagged = false;
-        plan("PurgeFlagCleared", interned.get("X|contact", () => ({ cause: "contact" })), when);
+        plan(
+          "PurgeFlagCleared",
+          interned.get("X|contact", () => ({ cause: "contact" })),
+          when,
+        );
       }
     }
 
@@ -539,11 +559,14 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       const from = rep;
       plan(
         "LeadAssigned",
-        interned.get(`S|${(from.owner as { repId: string }).repId}|${(target.owner as { repId: string }).repId}`, () => ({
-          from: from.owner,
-          to: target.owner,
-          reason: "工作调整",
-        })),
+        interned.get(
+          `S|${(from.owner as { repId: string }).repId}|${(target.owner as { repId: string }).repId}`,
+          () => ({
+            from: from.owner,
+            to: target.owner,
+            reason: "工作调整",
+          }),
+        ),
         when,
         heads[from.department] as JsonObject,
       );
@@ -551,7 +574,10 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
     }
 
     function planPurge(when: number): void {
-      const reason = temperature === "junk" ? dice.pick(["duplicate", "invalid-data"]) : "no-intent-long-silence";
+      const reason =
+        temperature === "junk"
+          ? dice.pick(["duplicate", "invalid-data"])
+          : "no-intent-long-silence";
       flagged = true;
       plan(
         "LeadFlaggedForPurge",

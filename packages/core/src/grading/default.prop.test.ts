@@ -1,4 +1,4 @@
-import { GradingLawViolation, assertGradingLaws } from "@leadledger/testkit";
+import { assertGradingLaws, GradingLawViolation } from "@leadledger/testkit";
 import { describe, expect, it } from "vitest";
 import type { Grade } from "../lead/values.js";
 import { createDefaultGradingPolicy, defaultGradingPolicy } from "./default.js";
@@ -37,9 +37,10 @@ describe("assertGradingLaws catches broken policies", () => {
   it("one that grades an inspection with stated intent low", () => {
     const policy: GradingPolicy = (facts, at) =>
       named(facts.inspectionWithStatedIntent ? "low" : defaultGradingPolicy(facts, at).grade);
-    expect(["inspection with stated intent is at least medium", "monotone in engagement"]).toContain(
-      lawBroken(policy),
-    );
+    expect([
+      "inspection with stated intent is at least medium",
+      "monotone in engagement",
+    ]).toContain(lawBroken(policy));
   });
   it("one that grades a lead failing the requirements high", () => {
     const policy: GradingPolicy = (facts, at) =>

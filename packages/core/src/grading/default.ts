@@ -15,7 +15,8 @@ export const DEFAULT_POLICY_NAME = "leadledger.default";
 export const DEFAULT_POLICY_VERSION = "1.0.0";
 
 const rankOf: Readonly<Record<Grade, number>> = { low: 0, medium: 1, high: 2 };
-const atLeast = (grade: Grade, floor: Grade): Grade => (rankOf[grade] < rankOf[floor] ? floor : grade);
+const atLeast = (grade: Grade, floor: Grade): Grade =>
+  rankOf[grade] < rankOf[floor] ? floor : grade;
 const atMost = (grade: Grade, cap: Grade): Grade => (rankOf[grade] > rankOf[cap] ? cap : grade);
 
 /**
@@ -28,7 +29,9 @@ const atMost = (grade: Grade, cap: Grade): Grade => (rankOf[grade] > rankOf[cap]
  * then an inspection with stated intent lifts to at least medium, and failing the hard
  * requirements caps at medium.
  */
-export const createDefaultGradingPolicy = (settings: DefaultGradingSettings = {}): GradingPolicy => {
+export const createDefaultGradingPolicy = (
+  settings: DefaultGradingSettings = {},
+): GradingPolicy => {
   const minimum = settings.minimumInvestment;
   const version =
     minimum === undefined ? DEFAULT_POLICY_VERSION : `${DEFAULT_POLICY_VERSION}+min=${minimum}`;
@@ -43,7 +46,9 @@ export const createDefaultGradingPolicy = (settings: DefaultGradingSettings = {}
       (facts.detailedTopicCount >= 2 || facts.inspectionCount >= 1)
     ) {
       grade = "high";
-      reasons.push("stated intent after repeated conversations about the terms or a site inspection");
+      reasons.push(
+        "stated intent after repeated conversations about the terms or a site inspection",
+      );
     } else if (
       someIntent ||
       facts.detailedTopicCount >= 1 ||

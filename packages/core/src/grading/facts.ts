@@ -1,6 +1,6 @@
 import type { LeadState } from "../lead/state.js";
 import type { Intent, RequirementsFit } from "../lead/values.js";
-import { DETAILED_TOPICS, confirmedValue } from "../lead/values.js";
+import { confirmedValue, DETAILED_TOPICS } from "../lead/values.js";
 
 /**
  * What a grading policy may judge a lead by (DOMAIN.md §4): how often it communicates,

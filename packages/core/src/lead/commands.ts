@@ -6,6 +6,7 @@ import {
   CommandId,
   ContactMethod,
   ContactOutcome,
+  confirmable,
   Direction,
   Grade,
   Identifier,
@@ -20,7 +21,6 @@ import {
   Topic,
   ValueTier,
   VisitKind,
-  confirmable,
 } from "./values.js";
 
 // Every command names its own id (reused on retries: the idempotency key) and the
@@ -175,10 +175,7 @@ export type ClearPurgeFlag = t.TypeOf<typeof ClearPurgeFlag>;
  * note, unless it answers the person's own erasure request, which is purged at once.
  */
 export const PurgeLead = t.intersection(
-  [
-    commandBase("PurgeLead"),
-    t.partial({ recheckNote: NonEmptyString, erasureRequest: t.boolean }),
-  ],
+  [commandBase("PurgeLead"), t.partial({ recheckNote: NonEmptyString, erasureRequest: t.boolean })],
   "PurgeLead",
 );
 export type PurgeLead = t.TypeOf<typeof PurgeLead>;
@@ -221,9 +218,12 @@ export const LEAD_COMMAND_CODECS = {
  * RecordContact is reported against RecordContact only; against the whole union otherwise.
  */
 export const decodeLeadCommand = (input: unknown): t.Validation<LeadCommand> => {
-  const type = typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
+  const type =
+    typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
   if (typeof type === "string" && Object.hasOwn(LEAD_COMMAND_CODECS, type)) {
-    return (LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>).decode(input);
+    return (LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>).decode(
+      input,
+    );
   }
   return LeadCommand.decode(input);
 };

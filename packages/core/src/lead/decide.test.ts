@@ -28,7 +28,7 @@ describe("rule 1: a lead is captured once; every other command needs a captured 
   it("captures a new lead and grades it by rule", () => {
     given({ ...ctx, now: "2026-11-02T02:00:00.000Z" })
       .when(captureLead())
-      .then([{ type: "LeadCaptured" }, { type: "LeadGraded" }]);
+      .thenEmits([{ type: "LeadCaptured" }, { type: "LeadGraded" }]);
   });
   it("refuses a second capture", () => {
     given(ctx, captureLead({ lateEntryReason: "entered after the fair" } as never))
@@ -95,10 +95,14 @@ describe("rule 3: business times lie between acquisition and now", () => {
 
 describe("rule 4: a manual grade needs a reason; a rule grade names its policy", () => {
   it("refuses a manual grade without a reason", () => {
-    given(ctx, captured).when(gradeLead({ reason: undefined })).thenFails("grade.reason-required");
+    given(ctx, captured)
+      .when(gradeLead({ reason: undefined }))
+      .thenFails("grade.reason-required");
   });
   it("refuses a manual grade with a blank reason", () => {
-    given(ctx, captured).when(gradeLead({ reason: "   " })).thenFails("grade.reason-required");
+    given(ctx, captured)
+      .when(gradeLead({ reason: "   " }))
+      .thenFails("grade.reason-required");
   });
   it("records the policy and version of a rule grade", () => {
     given(ctx, captured, gradeLead())
@@ -117,7 +121,7 @@ describe("rule 4: a manual grade needs a reason; a rule grade names its policy",
   it("a manual grade pins the grade: contacts no longer re-grade", () => {
     given(ctx, captured, gradeLead({ grade: "low" }))
       .when(recordContact({ intent: "stated", topics: ["fees", "site"] } as never))
-      .then([{ type: "LeadContacted" }]);
+      .thenEmits([{ type: "LeadContacted" }]);
   });
   it("without a pin, a contact re-grades by rule when the grade changes", () => {
     given(ctx, captured)
@@ -144,7 +148,7 @@ describe("rule 5: converting twice is refused; the grade is frozen after convers
   it("still records after-sale return visits (回访), without re-grading", () => {
     given(ctx, captured, convertLead())
       .when(recordVisit({ kind: "call-on", occurredAt: "2026-11-12T00:00:00.000Z" } as never))
-      .then([{ type: "LeadVisited" }]);
+      .thenEmits([{ type: "LeadVisited" }]);
   });
 });
 
@@ -165,7 +169,7 @@ describe("rule 6: purge is two-step — flag, re-check, purge — unless the per
   it("purges a flagged lead after the re-check", () => {
     given(managerCtx, captured, flagForPurge())
       .when(purgeLead())
-      .then([
+      .thenEmits([
         {
           type: "LeadPurged",
           data: {
@@ -177,7 +181,12 @@ describe("rule 6: purge is two-step — flag, re-check, purge — unless the per
       ]);
   });
   it("a contact after the flag clears it, so the purge is refused", () => {
-    given(managerCtx, captured, flagForPurge(), recordContact({ occurredAt: "2026-11-07T00:00:00.000Z" } as never))
+    given(
+      managerCtx,
+      captured,
+      flagForPurge(),
+      recordContact({ occurredAt: "2026-11-07T00:00:00.000Z" } as never),
+    )
       .when(purgeLead())
       .thenFails("purge.not-flagged");
   });
@@ -191,15 +200,15 @@ describe("rule 6: purge is two-step — flag, re-check, purge — unless the per
   it("an erasure request is purged at once", () => {
     given(managerCtx, captured)
       .when(purgeLead({ erasureRequest: true, recheckNote: undefined } as never))
-      .then([{ type: "LeadPurged", data: { reason: "erasure-request", erasureRequest: true } }]);
+      .thenEmits([
+        { type: "LeadPurged", data: { reason: "erasure-request", erasureRequest: true } },
+      ]);
   });
 });
 
 describe("rule 7: purge and cross-department reassignment need a manager", () => {
   it("refuses a rep's purge", () => {
-    given(ctx, captured, flagForPurge())
-      .when(purgeLead(), repActor)
-      .thenFails("access.denied");
+    given(ctx, captured, flagForPurge()).when(purgeLead(), repActor).thenFails("access.denied");
   });
   it("refuses a rep's reassignment to another department", () => {
     given(ctx, captured)
@@ -207,13 +216,18 @@ describe("rule 7: purge and cross-department reassignment need a manager", () =>
       .thenFails("access.denied");
   });
   it("lets a rep reassign within the department", () => {
-    given(ctx, captured).when(assignLead(), repActor).then([{ type: "LeadAssigned" }]);
-  });
-  it.each([headActor, executiveActor] as Actor[])("lets a $role move the lead to another department", (actor) => {
     given(ctx, captured)
-      .when(assignLead({ to: { repId: "rep-9", department: "west" } } as never), actor)
-      .then([{ type: "LeadAssigned" }]);
+      .when(assignLead(), repActor)
+      .thenEmits([{ type: "LeadAssigned" }]);
   });
+  it.each([headActor, executiveActor] as Actor[])(
+    "lets a $role move the lead to another department",
+    (actor) => {
+      given(ctx, captured)
+        .when(assignLead({ to: { repId: "rep-9", department: "west" } } as never), actor)
+        .thenEmits([{ type: "LeadAssigned" }]);
+    },
+  );
   it("refuses to capture a lead for another rep", () => {
     given({ ...ctx, actor: otherRepActor })
       .when(captured)

@@ -11,7 +11,7 @@ import type { LeadEvent, LeadEventMetadata } from "./events.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
 import type { Instant, LeadId } from "./values.js";
-import { NonEmptyString, instantToMillis, millisToInstant } from "./values.js";
+import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
 export interface DecisionContext {

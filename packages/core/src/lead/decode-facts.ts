@@ -2,10 +2,10 @@ import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import type { RecordedEvent } from "../store/event-store.js";
 import {
-  LEAD_EVENT_SCHEMAS,
-  LeadEventMetadata,
-  type LeadEventFactsOnly,
   isLeadEventType,
+  LEAD_EVENT_SCHEMAS,
+  type LeadEventFactsOnly,
+  LeadEventMetadata,
 } from "./events.js";
 
 /** Why a stored event could not be read as a lead event. */

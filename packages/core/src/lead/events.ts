@@ -14,6 +14,7 @@ import {
   CommandId,
   ContactMethod,
   ContactOutcome,
+  confirmable,
   Direction,
   Grade,
   Identifier,
@@ -28,7 +29,6 @@ import {
   Topic,
   ValueTier,
   VisitKind,
-  confirmable,
 } from "./values.js";
 
 /**
@@ -39,7 +39,9 @@ export const Redacted = t.strict({ redacted: t.literal(true) }, "Redacted");
 export type Redacted = t.TypeOf<typeof Redacted>;
 export const REDACTED: Redacted = Object.freeze({ redacted: true as const });
 export const isRedacted = (value: unknown): value is Redacted =>
-  typeof value === "object" && value !== null && (value as { redacted?: unknown }).redacted === true;
+  typeof value === "object" &&
+  value !== null &&
+  (value as { redacted?: unknown }).redacted === true;
 
 // Each event is declared as its plain part (kept in the clear, read by projections without
 // keys) and, where it has one, its personal part (encrypted at rest, redacted after purge).

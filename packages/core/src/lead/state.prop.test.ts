@@ -20,16 +20,12 @@ describe("evolve", () => {
 
   it("never fails on events out of any order, even ones decide would never produce", () => {
     fc.assert(
-      fc.property(
-        arbLeadHistory(),
-        fc.func(fc.integer()),
-        (history, order) => {
-          const shuffled = [...history.events].sort((a, b) => order(a) - order(b));
-          let state: ReturnType<typeof evolve>;
-          for (const event of shuffled) state = evolve(state, event);
-          return true;
-        },
-      ),
+      fc.property(arbLeadHistory(), fc.func(fc.integer()), (history, order) => {
+        const shuffled = [...history.events].sort((a, b) => order(a) - order(b));
+        let state: ReturnType<typeof evolve>;
+        for (const event of shuffled) state = evolve(state, event);
+        return true;
+      }),
       { numRuns: RUNS },
     );
   });

@@ -1,6 +1,6 @@
 import type { Classification, Needs, Source } from "./capture-fields.js";
 import type { CapturedPersonal, GradeBasis, LeadEvent, Redacted } from "./events.js";
-import { REDACTED, isRedacted } from "./events.js";
+import { isRedacted, REDACTED } from "./events.js";
 import type {
   Grade,
   Intent,
@@ -60,7 +60,11 @@ export interface LeadState {
   readonly inspectionWithStatedIntent: boolean;
   readonly grade: CurrentGrade | undefined;
   readonly purgeFlag:
-    | { readonly reason: PurgeReason; readonly at: number; readonly duplicateOf: string | undefined }
+    | {
+        readonly reason: PurgeReason;
+        readonly at: number;
+        readonly duplicateOf: string | undefined;
+      }
     | undefined;
   readonly conversion:
     | { readonly at: number; readonly contractRef: string; readonly dealValue: Money }

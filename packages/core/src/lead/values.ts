@@ -48,7 +48,8 @@ export type Instant = t.TypeOf<typeof Instant>;
 /** Milliseconds since the epoch of an instant that has been decoded. */
 export const instantToMillis = (instant: Instant): number => Date.parse(instant);
 /** The canonical instant (UTC, milliseconds) of epoch milliseconds. */
-export const millisToInstant = (millis: number): Instant => new Date(millis).toISOString() as Instant;
+export const millisToInstant = (millis: number): Instant =>
+  new Date(millis).toISOString() as Instant;
 
 export interface CalendarDateBrand {
   readonly CalendarDate: unique symbol;

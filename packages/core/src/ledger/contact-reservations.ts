@@ -67,8 +67,7 @@ export const reserveIdentity = async (
       if (E.isLeft(status)) return status;
       const recordedAt = Date.parse(String(last.metadata.recordedAt));
       const abandoned =
-        status.right === "absent" &&
-        !(context.now - recordedAt < context.abandonedAfterMs);
+        status.right === "absent" && !(context.now - recordedAt < context.abandonedAfterMs);
       if (status.right === "active" || (status.right === "absent" && !abandoned)) {
         return E.left(
           leadError("lead.duplicate", { existingLeadId: holder, matchedOn: identity.kind }),

@@ -20,7 +20,7 @@ import type { LeadId } from "../lead/values.js";
 import { createInMemoryKeyStore } from "../privacy/key-store.js";
 import type { EventStore, RecordedEvent } from "../store/event-store.js";
 import { createInMemoryEventStore } from "../store/in-memory.js";
-import { type LeadLedgerDeps, createLeadLedger } from "./ledger.js";
+import { createLeadLedger, type LeadLedgerDeps } from "./ledger.js";
 
 const NOW = Date.parse("2026-11-20T00:00:00.000Z");
 const LEAD = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" as LeadId;
@@ -90,7 +90,9 @@ describe("the ledger records a lead's life through the public API", () => {
   it("re-grades by rule after a contact, naming the policy and its version", async () => {
     const { ledger } = setup();
     ok(await ledger.execute(repActor, capture));
-    const outcome = ok(await ledger.execute(repActor, recordContact({ intent: "preliminary" } as never)));
+    const outcome = ok(
+      await ledger.execute(repActor, recordContact({ intent: "preliminary" } as never)),
+    );
     const graded = outcome.events.find((event) => event.type === "LeadGraded");
     expect(graded?.type === "LeadGraded" && graded.data.basis).toEqual({
       kind: "rule",
@@ -110,9 +112,9 @@ describe("the ledger records a lead's life through the public API", () => {
     expect(before.revision).toBe(1n);
     const after = ok(await ledger.getLead(repActor, LEAD));
     expect(after.state.contactCount).toBe(1);
-    expect(failure(await ledger.getLead(repActor, LEAD, { asOf: "2026-11-19T00:00:00.000Z" }))).toBe(
-      "lead.not-found",
-    );
+    expect(
+      failure(await ledger.getLead(repActor, LEAD, { asOf: "2026-11-19T00:00:00.000Z" })),
+    ).toBe("lead.not-found");
   });
 });
 
@@ -137,9 +139,9 @@ describe("input at the ledger's boundary", () => {
       ...capture,
       contact: { ...capture.contact, phone: undefined },
     });
-    expect(E.isLeft(result) && result.left.code === "input.invalid" && result.left.problems).toContainEqual(
-      expect.objectContaining({ path: expect.stringContaining("contact.phone") }),
-    );
+    expect(
+      E.isLeft(result) && result.left.code === "input.invalid" && result.left.problems,
+    ).toContainEqual(expect.objectContaining({ path: expect.stringContaining("contact.phone") }));
   });
 
   it("refuses a malformed actor", async () => {
@@ -158,7 +160,9 @@ describe("idempotency by command id", () => {
     expect(again.replayed).toBe(true);
     expect(again.revision).toBe(first.revision);
     expect(again.position).toBe(first.position);
-    expect(again.events.map((event) => event.type)).toEqual(first.events.map((event) => event.type));
+    expect(again.events.map((event) => event.type)).toEqual(
+      first.events.map((event) => event.type),
+    );
     expect(await allEvents(eventStore)).toHaveLength(count);
   });
 
@@ -166,9 +170,9 @@ describe("idempotency by command id", () => {
     const { ledger } = setup();
     ok(await ledger.execute(repActor, capture));
     ok(await ledger.execute(repActor, recordContact()));
-    expect(failure(await ledger.execute(repActor, recordContact({ intent: "stated" } as never)))).toBe(
-      "idempotency.mismatch",
-    );
+    expect(
+      failure(await ledger.execute(repActor, recordContact({ intent: "stated" } as never))),
+    ).toBe("idempotency.mismatch");
   });
 
   it("finds the lead a retried capture made when the caller named no lead id", async () => {
@@ -222,7 +226,9 @@ describe("rule 9: duplicates, found with the store alone", () => {
     ok(await ledger.execute(repActor, capture));
     const result = await ledger.execute(
       repActor,
-      second({ contact: { ...capture.contact, phone: "+86 139 0000 0000", email: "WangFang@Example.CN " } }),
+      second({
+        contact: { ...capture.contact, phone: "+86 139 0000 0000", email: "WangFang@Example.CN " },
+      }),
     );
     expect(E.isLeft(result) && result.left.code).toBe("lead.duplicate");
   });
@@ -261,7 +267,12 @@ describe("rule 9: duplicates, found with the store alone", () => {
   it("suppresses an erased person: a new capture needs renewed consent", async () => {
     const { ledger } = setup();
     ok(await ledger.execute(headActor, capture));
-    ok(await ledger.execute(headActor, purgeLead({ erasureRequest: true, recheckNote: undefined } as never)));
+    ok(
+      await ledger.execute(
+        headActor,
+        purgeLead({ erasureRequest: true, recheckNote: undefined } as never),
+      ),
+    );
     expect(failure(await ledger.execute(repActor, second()))).toBe("lead.suppressed");
     ok(
       await ledger.execute(
@@ -284,12 +295,21 @@ describe("rule 9: duplicates, found with the store alone", () => {
 });
 
 describe("privacy: personal data encrypted at rest, shredded on purge", () => {
-  const secrets = ["王芳", "13800138000", "138 0013 8000", "wangfang@example.cn", "wangfang_hz", "杭州味道"];
+  const secrets = [
+    "王芳",
+    "13800138000",
+    "138 0013 8000",
+    "wangfang@example.cn",
+    "wangfang_hz",
+    "杭州味道",
+  ];
 
   it("keeps no personal field in plain text in the store", async () => {
     const { ledger, eventStore } = setup();
     ok(await ledger.execute(repActor, capture));
-    ok(await ledger.execute(repActor, recordContact({ summary: "王芳 asked about fees" } as never)));
+    ok(
+      await ledger.execute(repActor, recordContact({ summary: "王芳 asked about fees" } as never)),
+    );
     const raw = JSON.stringify(await allEvents(eventStore), (_k, v) =>
       typeof v === "bigint" ? v.toString() : v,
     );
@@ -302,7 +322,12 @@ describe("privacy: personal data encrypted at rest, shredded on purge", () => {
     ok(await ledger.execute(headActor, capture));
     ok(await ledger.execute(headActor, recordContact()));
     const before = ok(await ledger.getLead(headActor, LEAD)).state;
-    ok(await ledger.execute(headActor, flagForPurge({ occurredAt: "2026-11-06T02:00:00.000Z" } as never)));
+    ok(
+      await ledger.execute(
+        headActor,
+        flagForPurge({ occurredAt: "2026-11-06T02:00:00.000Z" } as never),
+      ),
+    );
     ok(await ledger.execute(headActor, purgeLead()));
     expect(ok(await keyStore.getKey(LEAD)).status).toBe("destroyed");
     const after = ok(await ledger.getLead(headActor, LEAD)).state;
@@ -349,7 +374,11 @@ describe("scope: who sees which lead", () => {
     ["the owning rep", repActor, true],
     ["another rep of the department", otherRepActor, false],
     ["the department's head", headActor, true],
-    ["another department's head", { id: "head-west", role: "head", department: "west" } as Actor, false],
+    [
+      "another department's head",
+      { id: "head-west", role: "head", department: "west" } as Actor,
+      false,
+    ],
     ["an executive", executiveActor, true],
   ];
   it.each(cases)("%s: reads and commands", async (_who, actor, allowed) => {
@@ -406,7 +435,9 @@ describe("optimistic concurrency", () => {
   it("8 concurrent writers on one lead lose nothing and leave contiguous revisions", async () => {
     const { deps } = setup();
     const writers = Array.from({ length: 8 }, () => createLeadLedger(deps));
-    ok(await writers[0]!.execute(repActor, capture));
+    const [first] = writers;
+    if (first === undefined) throw new Error("no writers");
+    ok(await first.execute(repActor, capture));
     const perWriter = 25;
     const outcomes = await Promise.all(
       writers.flatMap((writer, w) =>
@@ -415,7 +446,9 @@ describe("optimistic concurrency", () => {
             repActor,
             recordContact({
               commandId: `w${w}-c${i}`,
-              occurredAt: new Date(Date.parse("2026-11-03T00:00:00Z") + (w * perWriter + i) * 60_000).toISOString(),
+              occurredAt: new Date(
+                Date.parse("2026-11-03T00:00:00Z") + (w * perWriter + i) * 60_000,
+              ).toISOString(),
             } as never),
           ),
         ),
@@ -423,14 +456,14 @@ describe("optimistic concurrency", () => {
     );
     expect(outcomes.filter(E.isLeft).map(failure)).toEqual([]);
     const stream = ok(await deps.eventStore.readStream(leadStreamName(LEAD)));
-    stream.forEach((event, index) => expect(event.revision).toBe(BigInt(index)));
+    expect(stream.map((event) => event.revision)).toEqual(stream.map((_, index) => BigInt(index)));
     const commandIds = new Set(stream.map((event) => String(event.metadata.commandId)));
     for (let w = 0; w < 8; w++) {
       for (let i = 0; i < perWriter; i++) expect(commandIds.has(`w${w}-c${i}`)).toBe(true);
     }
     const contacts = stream.filter((event) => event.type === "LeadContacted");
     expect(contacts).toHaveLength(8 * perWriter);
-    const history = ok(await writers[3]!.getHistory(repActor, LEAD));
+    const history = ok(await first.getHistory(repActor, LEAD));
     expect(history.verification.intact).toBe(true);
   });
 });

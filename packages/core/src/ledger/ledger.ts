@@ -14,10 +14,10 @@ import { leadError } from "../lead/errors.js";
 import type { CapturedPersonal, LeadEvent } from "../lead/events.js";
 import { isRedacted } from "../lead/events.js";
 import type { LeadState } from "../lead/state.js";
-import { asOf as stateAsOf, foldLead } from "../lead/state.js";
+import { foldLead, asOf as stateAsOf } from "../lead/state.js";
 import { leadStreamName } from "../lead/stream-name.js";
 import type { LeadId } from "../lead/values.js";
-import { ActorRecord, Instant, LeadId as LeadIdCodec, instantToMillis } from "../lead/values.js";
+import { ActorRecord, Instant, instantToMillis, LeadId as LeadIdCodec } from "../lead/values.js";
 import { DATA_KEY_BYTES, newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup, KeyStore } from "../privacy/key-store.js";
 import { canonicalJson } from "../store/canonical-json.js";
@@ -32,14 +32,13 @@ import { releaseIdentity, reserveIdentity } from "./contact-reservations.js";
 import { leadIdForCapture } from "./lead-id.js";
 import type { LoadedLead } from "./loaded-lead.js";
 import {
-  NO_REVISION,
   catchUpLoadedLead,
   emptyLoadedLead,
+  NO_REVISION,
   recordOnLoadedLead,
 } from "./loaded-lead.js";
 import { fromStoreError } from "./store-failure.js";
 import { fromStoredEvent, toStoredEvents } from "./stored-event.js";
-
 
 /** What a ledger is built from. Only the stores and the secret are required. */
 export interface LeadLedgerDeps {
@@ -153,7 +152,9 @@ const decodeInput = <A>(
 ) => {
   const result = codec.decode(input);
   return E.isLeft(result)
-    ? E.left<LeadError, A>(leadError("input.invalid", { problems: problemsOf(result.left, prefix) }))
+    ? E.left<LeadError, A>(
+        leadError("input.invalid", { problems: problemsOf(result.left, prefix) }),
+      )
     : E.right<LeadError, A>(result.right);
 };
 
@@ -315,7 +316,11 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   const replay = async (
     lead: LoadedLead,
-    record: { readonly firstRevision: bigint; readonly lastRevision: bigint; readonly position: bigint },
+    record: {
+      readonly firstRevision: bigint;
+      readonly lastRevision: bigint;
+      readonly position: bigint;
+    },
   ): Promise<E.Either<LeadError, CommandOutcome>> => {
     const read = await store.readStream(lead.stream, {
       from: record.firstRevision,
@@ -328,7 +333,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     for (const recorded of read.right) {
       const opened = fromStoredEvent(recorded, key.right);
       if (E.isLeft(opened)) {
-        return E.left(leadError("history.undecodable", { leadId: lead.leadId, detail: opened.left }));
+        return E.left(
+          leadError("history.undecodable", { leadId: lead.leadId, detail: opened.left }),
+        );
       }
       events.push(opened.right);
     }
@@ -371,8 +378,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       if (state?.stage === "purged") return E.left(leadError("lead.purged", { leadId }));
       const key = await keyOf(leadId, false);
       if (E.isLeft(key)) return key;
-      const matches = key.right.status === "active" && digestOf(key.right.key, command) === known.digest;
-      if (!matches) return E.left(leadError("idempotency.mismatch", { commandId: command.commandId }));
+      const matches =
+        key.right.status === "active" && digestOf(key.right.key, command) === known.digest;
+      if (!matches)
+        return E.left(leadError("idempotency.mismatch", { commandId: command.commandId }));
       return replay(lead, known);
     }
     if (state?.stage === "purged") return E.left(leadError("lead.purged", { leadId }));
@@ -491,7 +500,12 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       if (E.isLeft(released)) return released;
     }
     if (purge !== undefined) {
-      const completed = await completePurge(leadId, purge.personal, purge.erasure, command.commandId);
+      const completed = await completePurge(
+        leadId,
+        purge.personal,
+        purge.erasure,
+        command.commandId,
+      );
       if (E.isLeft(completed)) return completed;
     }
     return E.right({
@@ -532,7 +546,8 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
           return outcome as E.Either<LeadError, CommandOutcome>;
         }
         // Another writer got in first: give it room before reading again.
-        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** tries));
+        if (tries > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** tries));
       }
       return E.left(
         leadError("concurrency.conflict", {

@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadError } from "../lead/errors.js";
 import type { LeadEvent } from "../lead/events.js";
-import { type LeadState, evolve } from "../lead/state.js";
+import { evolve, type LeadState } from "../lead/state.js";
 import { leadStreamName } from "../lead/stream-name.js";
 import type { LeadId } from "../lead/values.js";
 import type { EventStore, JsonObject } from "../store/event-store.js";

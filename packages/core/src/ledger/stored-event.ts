@@ -3,8 +3,8 @@ import type * as t from "io-ts";
 import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadEvent } from "../lead/events.js";
 import { LEAD_EVENT_SCHEMAS, REDACTED } from "../lead/events.js";
+import { openPersonal, SealedPersonal, sealPersonal } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
-import { SealedPersonal, openPersonal, sealPersonal } from "../privacy/cipher.js";
 import type { EventToAppend, JsonObject, RecordedEvent } from "../store/event-store.js";
 import { CHAIN_HASH_KEY, chainHash } from "../store/hash-chain.js";
 
@@ -69,7 +69,9 @@ export const fromStoredEvent = (
 ): E.Either<string, LeadEvent> => {
   const decoded = decodeLeadEventFacts(recorded);
   if (E.isLeft(decoded)) {
-    return E.left(`${recorded.type} at revision ${recorded.revision}: ${decoded.left.paths.join(", ")}`);
+    return E.left(
+      `${recorded.type} at revision ${recorded.revision}: ${decoded.left.paths.join(", ")}`,
+    );
   }
   const stored = recorded.data.personal;
   // Left sealed when the reader has no use for it: the event then reads as facts only.
