@@ -49,6 +49,21 @@ describe("decide on a purged lead", () => {
   });
 });
 
+describe("the history generator", () => {
+  it("reaches the cases the properties are about: purges followed by refused commands", () => {
+    const samples = fc.sample(arbLeadHistory({ maxCommands: 40 }), { numRuns: 300, seed: 7 });
+    const purgedThenTried = samples.filter((history) => {
+      const purgeAt = history.attempts.findIndex(
+        ({ command, accepted }) => accepted && command.type === "PurgeLead",
+      );
+      return purgeAt >= 0 && purgeAt < history.attempts.length - 1;
+    });
+    const converted = samples.filter((history) => history.state?.stage === "converted");
+    expect(purgedThenTried.length).toBeGreaterThan(20);
+    expect(converted.length).toBeGreaterThan(20);
+  });
+});
+
 describe("asOf", () => {
   it("is the fold of the events recorded up to the moment", () => {
     fc.assert(
