@@ -265,30 +265,63 @@ const isPlainObject = (value: unknown): value is { [key: string]: unknown } => {
   return prototype === Object.prototype || prototype === null;
 };
 
+/** What is wrong with a value, and where: the path is built only when something is wrong. */
+class NotJson extends Error {
+  readonly segments: string[] = [];
+}
+
 /** Deep-freezes a JSON value in place, throwing on anything JSON would not give back. */
 const freezeJson = (value: unknown, path: string): void => {
+  try {
+    freezeJsonValue(value);
+  } catch (error) {
+    if (!(error instanceof NotJson)) throw error;
+    throw new TypeError(
+      `The ${path}${error.segments.reverse().join("")} is ${error.message}, not JSON`,
+    );
+  }
+};
+
+// Every append walks its events, so the walk allocates nothing on the way down; the path
+// to a bad value is gathered while the NotJson error unwinds.
+const freezeJsonValue = (value: unknown): void => {
   switch (typeof value) {
     case "string":
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`The ${path} is ${value}, not JSON`);
+      if (!Number.isFinite(value)) throw new NotJson(String(value));
       return;
     case "object": {
       if (value === null) return;
       if (Array.isArray(value)) {
         // An index loop, not for-of, so that holes are seen (as undefined) and rejected.
-        for (let i = 0; i < value.length; i++) freezeJson(value[i], `${path}[${i}]`);
+        for (let i = 0; i < value.length; i++) {
+          try {
+            freezeJsonValue(value[i]);
+          } catch (error) {
+            if (error instanceof NotJson) error.segments.push(`[${i}]`);
+            throw error;
+          }
+        }
       } else if (isPlainObject(value)) {
-        for (const key of Object.keys(value)) freezeJson(value[key], `${path}.${key}`);
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          try {
+            freezeJsonValue(value[key]);
+          } catch (error) {
+            if (error instanceof NotJson) error.segments.push(`.${key}`);
+            throw error;
+          }
+        }
       } else {
-        throw new TypeError(`The ${path} is a ${value.constructor?.name ?? "object"}, not JSON`);
+        throw new NotJson(`a ${value.constructor?.name ?? "object"}`);
       }
       Object.freeze(value);
       return;
     }
     default:
-      throw new TypeError(`The ${path} is ${typeof value}, not JSON`);
+      throw new NotJson(typeof value);
   }
 };
 
