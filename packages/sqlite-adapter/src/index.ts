@@ -6,4 +6,5 @@ export * from "./backup/verify-backup.js";
 export * from "./connection/durability.js";
 export * from "./ledger-files.js";
 export * from "./privacy/sqlite-key-store.js";
+export * from "./read-model/index.js";
 export * from "./store/sqlite-event-store.js";

@@ -1,0 +1,134 @@
+import { createInMemoryEventStore, type EventStore } from "@leadledger/core";
+import { recordedHistoryArray } from "@leadledger/testkit";
+import * as E from "fp-ts/lib/Either.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { createInMemoryReadModelStore } from "./in-memory-read-model-store.js";
+import type { LeadSummary } from "./lead-summary.js";
+import { createProjectionRunner, type ProjectionRunner } from "./projection-runner.js";
+import type { ReadModelStore } from "./read-model-store.js";
+import { summarizeLog } from "./summary-batch.js";
+import type { ProjectionProblem } from "./summary-input.js";
+import { feed, readLog } from "./test-support/event-store-feed.js";
+
+const sorted = (rows: Iterable<LeadSummary>) =>
+  [...rows].sort((a, b) => (a.leadId < b.leadId ? -1 : 1));
+
+describe("the projection runner", () => {
+  const running: ProjectionRunner[] = [];
+  const stores: EventStore[] = [];
+  const setUp = (readModel: ReadModelStore = createInMemoryReadModelStore(), batchSize = 50) => {
+    const events = createInMemoryEventStore();
+    stores.push(events);
+    const problems: ProjectionProblem[] = [];
+    const runner = createProjectionRunner({
+      events,
+      readModel,
+      batchSize,
+      retryDelayMs: 10,
+      onProblem: (problem) => problems.push(problem),
+    });
+    running.push(runner);
+    return { events, readModel, runner, problems };
+  };
+  afterEach(async () => {
+    for (const runner of running.splice(0)) await runner.stop();
+    for (const store of stores.splice(0)) await store.close();
+  });
+
+  const history = recordedHistoryArray({ seed: 5, leads: 60 });
+  const half = Math.floor(history.length / 2);
+
+  it("catches up, follows live, and lets a writer read its own writes", async () => {
+    const { events, runner } = setUp();
+    await feed(events, history.slice(0, half));
+    expect(E.isRight(await runner.start())).toBe(true);
+    expect(runner.status().phase).toBe("live");
+    const last = await feed(events, history.slice(half));
+    expect(await runner.waitFor(last as bigint, { timeoutMs: 2000 })).toEqual(E.right(undefined));
+    expect(runner.checkpoint()).toBe(last);
+    expect(sorted(runner.summaries())).toEqual(
+      sorted(summarizeLog(await readLog(events)).values()),
+    );
+  });
+
+  it("times a wait out when the position is not reached", async () => {
+    const { runner } = setUp();
+    await runner.start();
+    expect(await runner.waitFor(10n, { timeoutMs: 20 })).toEqual(
+      E.left({ code: "projection.wait-timed-out", position: 10n, checkpoint: undefined }),
+    );
+  });
+
+  it("reports its lag", async () => {
+    const { events, runner } = setUp();
+    await feed(events, history.slice(0, 30));
+    await runner.start();
+    await runner.stop();
+    await feed(events, history.slice(30, 45));
+    expect(await runner.lag()).toEqual(
+      E.right({ checkpoint: 30n, eventsBehind: 15, saturated: false }),
+    );
+    expect(await runner.lag({ limit: 10 })).toEqual(
+      E.right({ checkpoint: 30n, eventsBehind: 10, saturated: true }),
+    );
+  });
+
+  it("resumes from the stored checkpoint after a stop", async () => {
+    const first = setUp();
+    await feed(first.events, history.slice(0, half));
+    await first.runner.start();
+    await first.runner.stop();
+    await feed(first.events, history.slice(half));
+    const second = createProjectionRunner({ events: first.events, readModel: first.readModel });
+    running.push(second);
+    await second.start();
+    expect(sorted(second.summaries())).toEqual(
+      sorted(summarizeLog(await readLog(first.events)).values()),
+    );
+  });
+
+  it("rebuilds into a fresh model and swaps it in", async () => {
+    const { events, runner, readModel } = setUp();
+    await feed(events, history);
+    await runner.start();
+    const before = sorted(runner.summaries());
+    expect(E.isRight(await runner.rebuild())).toBe(true);
+    expect(sorted(runner.summaries())).toEqual(before);
+    const stored = await readModel.load();
+    expect(E.isRight(stored) && sorted(stored.right.summaries)).toEqual(before);
+    expect(runner.status().phase).toBe("live");
+  });
+
+  it("skips and reports what it cannot use", async () => {
+    const { events, runner, problems } = setUp();
+    await events.appendToStream("lead-00000000-0000-4000-a000-000000000001", [
+      { id: "a", type: "LeadContacted", data: {}, metadata: {} },
+    ]);
+    await events.appendToStream("contact-reservation-x", [
+      { id: "b", type: "ContactReserved", data: {}, metadata: {} },
+    ]);
+    await runner.start();
+    expect(problems.map((p) => [p.code, p.paths])).toEqual([
+      ["projection.undecodable-event", ["metadata.leadId"]],
+    ]);
+    // The checkpoint passes other streams too, so a wait on their positions ends.
+    expect(runner.checkpoint()).toBe(2n);
+  });
+
+  it("retries after the read model failed", async () => {
+    const inner = createInMemoryReadModelStore();
+    let failures = 2;
+    const flaky: ReadModelStore = {
+      ...inner,
+      commit: async (batch) =>
+        failures-- > 0
+          ? E.left({ code: "read-model.unavailable", message: "disk full" })
+          : inner.commit(batch),
+    };
+    const { events, runner } = setUp(flaky);
+    const last = await feed(events, history.slice(0, 20));
+    expect(E.isLeft(await runner.start())).toBe(true);
+    expect(await runner.waitFor(last as bigint, { timeoutMs: 2000 })).toEqual(E.right(undefined));
+    expect(runner.status().lastFailure?.code).toBe("read-model.unavailable");
+  });
+});
