@@ -1,4 +1,4 @@
-import { type Server, type Socket, createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { createInMemoryKeyStore, createLeadLedger } from "@leadledger/core";
 import { createInMemoryReadModelStore, createProjectionRunner } from "@leadledger/projections";
 import { captureLead, repActor } from "@leadledger/testkit";
@@ -43,7 +43,10 @@ describe("the EventStoreDB store injected into leadledger's services", () => {
       secret: new Uint8Array(32).fill(1),
     });
     const started = performance.now();
-    const result = await ledger.execute(repActor, captureLead({ acquiredAt: new Date().toISOString() } as never));
+    const result = await ledger.execute(
+      repActor,
+      captureLead({ acquiredAt: new Date().toISOString() } as never),
+    );
     expect(E.isLeft(result) && result.left.code).toBe("store.unavailable");
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS * 4 + 1_500);
     await store.close();

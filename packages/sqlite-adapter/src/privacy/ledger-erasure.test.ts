@@ -1,13 +1,19 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type CaptureLead,
-  type LeadId,
   createLeadLedger,
   decodeLeadEventFacts,
   isRedacted,
+  type LeadId,
 } from "@leadledger/core";
-import { captureLead, flagForPurge, headActor, purgeLead, recordContact } from "@leadledger/testkit";
+import {
+  captureLead,
+  flagForPurge,
+  headActor,
+  purgeLead,
+  recordContact,
+} from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { backupLedger } from "../backup/backup-ledger.js";
@@ -77,7 +83,11 @@ describe("purging leads on SQLite", () => {
       ok(
         await ledger.execute(
           headActor,
-          recordContact({ leadId: p.leadId, commandId: `c-${p.leadId}`, summary: p.summary } as never),
+          recordContact({
+            leadId: p.leadId,
+            commandId: `c-${p.leadId}`,
+            summary: p.summary,
+          } as never),
         ),
       );
     }
@@ -90,15 +100,31 @@ describe("purging leads on SQLite", () => {
       if (key.status !== "active") throw new Error("expected an active key");
       destroyedKeys.push(Buffer.from(key.key));
       factsBefore.set(p.leadId, statisticsOf(ok(await ledger.getLead(headActor, p.leadId)).state));
-      ok(await ledger.execute(headActor, flagForPurge({ leadId: p.leadId, commandId: `f-${p.leadId}`, occurredAt: "2026-11-06T02:00:00.000Z" } as never)));
-      ok(await ledger.execute(headActor, purgeLead({ leadId: p.leadId, commandId: `p-${p.leadId}` } as never)));
+      ok(
+        await ledger.execute(
+          headActor,
+          flagForPurge({
+            leadId: p.leadId,
+            commandId: `f-${p.leadId}`,
+            occurredAt: "2026-11-06T02:00:00.000Z",
+          } as never),
+        ),
+      );
+      ok(
+        await ledger.execute(
+          headActor,
+          purgeLead({ leadId: p.leadId, commandId: `p-${p.leadId}` } as never),
+        ),
+      );
     }
     ok(await backupLedger(files, join(directory, "backup-1")));
 
     // The other leads still decrypt, from the live files.
     for (const p of kept) {
       const state = ok(await ledger.getLead(headActor, p.leadId)).state;
-      expect(state.personal !== undefined && !isRedacted(state.personal) && state.personal.contact.email).toBe(p.email);
+      expect(
+        state.personal !== undefined && !isRedacted(state.personal) && state.personal.contact.email,
+      ).toBe(p.email);
     }
     // The purged leads read redacted, with the statistics facts unchanged.
     for (const p of purged) {
@@ -124,7 +150,9 @@ describe("purging leads on SQLite", () => {
     }
 
     // A restored backup reads the same: kept leads decrypt, purged leads stay redacted.
-    const restoredEvents = openSqliteEventStore({ path: join(directory, "backup-1", "events.sqlite") });
+    const restoredEvents = openSqliteEventStore({
+      path: join(directory, "backup-1", "events.sqlite"),
+    });
     const restoredKeys = openSqliteKeyStore({ path: join(directory, "backup-1", "keys.sqlite") });
     const restored = createLeadLedger({
       eventStore: restoredEvents,

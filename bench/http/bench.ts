@@ -1,0 +1,208 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { ledgerFiles, openSqliteEventStore } from "@leadledger/sqlite-adapter";
+import { recordedHistory } from "@leadledger/testkit";
+import autocannon from "autocannon";
+
+// The HTTP benchmark (issue: @leadledger/http-adapter): autocannon on 127.0.0.1 against
+// the standalone server in a child process, with a Fastify hello-world measured in the same
+// run as the reference. Figures are printed one per line.
+
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const CAPTURE_CONNECTIONS = 64;
+const VIEW_CONNECTIONS = Number(process.env.BENCH_HTTP_VIEW_CONNECTIONS ?? 8);
+const VIEW_LEADS = Number(process.env.BENCH_HTTP_LEADS ?? 100_000);
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = mkdtempSync(
+  join(process.env.LEADLEDGER_BENCH_DIR ?? tmpdir(), "leadledger-bench-http-"),
+);
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly token: string;
+  readonly startMs: number;
+}
+
+const start = (env: Record<string, string>): Promise<Started> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, join(here, "serve.ts")], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once("line", (line) => {
+      const ready = JSON.parse(line) as { port: number; token?: string; startMs?: number };
+      resolve({ child, port: ready.port, token: ready.token ?? "", startMs: ready.startMs ?? 0 });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+
+const stop = (started: Started): Promise<void> =>
+  new Promise((resolve) => {
+    started.child.removeAllListeners("exit");
+    started.child.once("exit", () => resolve());
+    started.child.kill("SIGTERM");
+  });
+
+type Result = autocannon.Result;
+const run = (options: autocannon.Options): Promise<Result> =>
+  new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+
+const line = (label: string, result: Result, extra = ""): void => {
+  const non2xx = result.non2xx + result.errors + result.timeouts;
+  console.log(
+    `${label.padEnd(44)} ${Math.round(result.requests.average).toString().padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.connections} conn, ${result.duration} s${non2xx > 0 ? `, ${non2xx} non-2xx/errors` : ""})${extra}`,
+  );
+};
+
+let phone = 0;
+const captureBody = (): string => {
+  phone++;
+  return JSON.stringify({
+    acquiredAt: new Date(Date.now() - 3_600_000).toISOString(),
+    party: {
+      kind: "company",
+      companyName: `压测公司${phone}`,
+      registeredAddress: { tbc: true },
+      legalRepresentative: { tbc: true },
+      businessScope: "餐饮管理",
+      foundedOn: { tbc: true },
+      registeredCapital: { tbc: true },
+      employees: 12,
+      annualRevenue: { tbc: true },
+    },
+    contact: {
+      phone: `+86 139${String(10_000_000 + phone).slice(-8)}`,
+      email: `bench${phone}@example.cn`,
+      fax: { tbc: true },
+      messaging: { tbc: true },
+      address: { tbc: true },
+    },
+    needs: {
+      investmentFields: ["catering"],
+      investmentAmount: { tbc: true },
+      investmentHorizon: { tbc: true },
+      businessCategory: "tea drinks",
+      site: { area: { tbc: true }, location: { tbc: true }, fitOut: { tbc: true } },
+    },
+    source: { channel: "exhibition", sourceClass: "own", inquiryMode: "inbound" },
+    classification: {
+      industry: "catering",
+      companySize: "small",
+      needType: "general",
+      region: "华东",
+    },
+    owner: { repId: "rep-bench", department: "east" },
+  });
+};
+
+console.log(`# HTTP benchmark (${DURATION_S} s per figure, loopback, Node ${process.version})`);
+
+// The reference, in the same run.
+const hello = await start({ BENCH_SERVER: "hello" });
+const reference = await run({
+  url: `http://127.0.0.1:${hello.port}/hello`,
+  connections: CAPTURE_CONNECTIONS,
+  duration: DURATION_S,
+});
+await stop(hello);
+line("fastify hello-world (reference)", reference);
+
+// Captures on durable SQLite (synchronous=FULL), then on NORMAL to show what fsync costs.
+const captureDir = join(root, "capture");
+const leadledger = await start({ BENCH_DATA_DIR: captureDir });
+const captured = await run({
+  url: `http://127.0.0.1:${leadledger.port}/leads`,
+  connections: CAPTURE_CONNECTIONS,
+  duration: DURATION_S,
+  method: "POST",
+  headers: { authorization: `Bearer ${leadledger.token}`, "content-type": "application/json" },
+  requests: [{ setupRequest: (request) => ({ ...request, body: captureBody() }) }],
+});
+await stop(leadledger);
+const ratio = captured.requests.average / reference.requests.average;
+line(
+  "POST /leads (capture, SQLite synchronous=FULL)",
+  captured,
+  `  = ${ratio.toFixed(2)}× hello-world (target ≥ 0.25×)`,
+);
+const normal = await start({
+  BENCH_DATA_DIR: join(root, "capture-normal"),
+  BENCH_SYNCHRONOUS: "normal",
+});
+const capturedNormal = await run({
+  url: `http://127.0.0.1:${normal.port}/leads`,
+  connections: CAPTURE_CONNECTIONS,
+  duration: DURATION_S,
+  method: "POST",
+  headers: { authorization: `Bearer ${normal.token}`, "content-type": "application/json" },
+  requests: [{ setupRequest: (request) => ({ ...request, body: captureBody() }) }],
+});
+await stop(normal);
+line(
+  "POST /leads (capture, SQLite synchronous=NORMAL)",
+  capturedNormal,
+  `  = ${(capturedNormal.requests.average / reference.requests.average).toFixed(2)}× hello-world`,
+);
+
+// Views over a generated log of VIEW_LEADS leads, appended to the SQLite store first.
+const viewDir = join(root, "views");
+const seedStarted = Date.now();
+{
+  mkdirSync(viewDir, { recursive: true });
+  const store = openSqliteEventStore({ path: ledgerFiles(viewDir).events, synchronous: "normal" });
+  let inFlight: Promise<unknown>[] = [];
+  let events = 0;
+  for (const event of recordedHistory({ seed: 42, leads: VIEW_LEADS })) {
+    inFlight.push(
+      store.appendToStream(event.stream, [
+        { id: event.id, type: event.type, data: event.data, metadata: event.metadata },
+      ]),
+    );
+    events++;
+    if (inFlight.length >= 2_000) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+  }
+  await Promise.all(inFlight);
+  await store.close();
+  console.log(`# ${VIEW_LEADS} leads, ${events} events written in ${Date.now() - seedStarted} ms`);
+}
+const views = await start({ BENCH_DATA_DIR: viewDir });
+console.log(`# server caught up with the log in ${views.startMs} ms`);
+const headers = { authorization: `Bearer ${views.token}` };
+let varied = 0;
+for (const [label, path] of [
+  ["GET /views/pipeline?by=stage,grade", "/views/pipeline?by=stage,grade"],
+  ["GET /views/conversion-rate?by=channel", "/views/conversion-rate?by=channel"],
+] as const) {
+  // Each request its own query: every answer computed over the 100,000 rows.
+  const computed = await run({
+    url: `http://127.0.0.1:${views.port}${path}`,
+    connections: VIEW_CONNECTIONS,
+    duration: DURATION_S,
+    headers,
+    requests: [
+      { setupRequest: (request) => ({ ...request, path: `${path}&uncached=${varied++}` }) },
+    ],
+  });
+  line(`${label} (computed)`, computed, "  (target p99 ≤ 100 ms)");
+  const kept = await run({
+    url: `http://127.0.0.1:${views.port}${path}`,
+    connections: VIEW_CONNECTIONS,
+    duration: Math.max(2, Math.round(DURATION_S / 2)),
+    headers,
+  });
+  line(`${label} (repeated query)`, kept);
+}
+await stop(views);
+rmSync(root, { recursive: true, force: true });

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ACTORS,
+  type ActorName,
+  as,
+  type TestApp,
+  testApp,
+  uniqueCaptureBody,
+} from "./test-app.test-fixture.js";
+
+// Role × action × whose lead, every cell spelled out: DOMAIN.md §7 (a rep sees and changes
+// only own leads, a head the department's, an executive all; a lead out of reach does not
+// exist for the caller: 404) and rule 7 (purge and cross-department moves need a manager).
+
+type Role = "rep" | "head" | "executive";
+type Relation = "owned" | "same department" | "other department";
+type Owner = { repId: string; department: string };
+
+const ACTOR_OF: Record<Role, ActorName> = { rep: "rep", head: "head", executive: "executive" };
+
+/** Whose lead each relation means, for each role. */
+const OWNERS: Record<Role, Record<Relation, Owner>> = {
+  rep: {
+    owned: { repId: "rep-1", department: "east" },
+    "same department": { repId: "rep-2", department: "east" },
+    "other department": { repId: "rep-9", department: "south" },
+  },
+  head: {
+    owned: { repId: "head-east", department: "east" },
+    "same department": { repId: "rep-1", department: "east" },
+    "other department": { repId: "rep-9", department: "south" },
+  },
+  executive: {
+    owned: { repId: "exec-1", department: "hq" },
+    "same department": { repId: "rep-hq", department: "hq" },
+    "other department": { repId: "rep-1", department: "east" },
+  },
+};
+
+type Action =
+  | "capture"
+  | "record contact"
+  | "record visit"
+  | "grade"
+  | "convert"
+  | "assign within department"
+  | "assign to another department"
+  | "amend"
+  | "flag for purge"
+  | "clear purge flag"
+  | "purge"
+  | "read lead"
+  | "read history"
+  | "list leads"
+  | "pipeline view";
+
+/** Expected status per [role][relation]: owned, same department, other department. */
+const MATRIX: Record<Action, Record<Role, readonly [number, number, number]>> = {
+  capture: { rep: [201, 403, 403], head: [201, 201, 403], executive: [201, 201, 201] },
+  "record contact": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "record visit": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  grade: { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  convert: { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "assign within department": {
+    rep: [200, 404, 404],
+    head: [200, 200, 404],
+    executive: [200, 200, 200],
+  },
+  "assign to another department": {
+    rep: [403, 404, 404],
+    head: [200, 200, 404],
+    executive: [200, 200, 200],
+  },
+  amend: { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "flag for purge": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "clear purge flag": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  purge: { rep: [403, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "read lead": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "read history": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  // For the list and the view, 200 means "the lead is in the answer", 404 "it is not".
+  "list leads": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "pipeline view": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+};
+
+const RELATIONS: readonly Relation[] = ["owned", "same department", "other department"];
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+let keys = 0;
+const key = () => `matrix-${keys++}`;
+
+/** A lead of `owner`, captured by the executive, flagged first when the action needs it. */
+const leadOf = async (
+  owner: Owner,
+  flagged: boolean,
+): Promise<{ leadId: string; position: string }> => {
+  const created = await t.app.inject({
+    method: "POST",
+    url: "/leads",
+    headers: as("executive"),
+    payload: uniqueCaptureBody(owner),
+  });
+  expect(created.statusCode).toBe(201);
+  const leadId: string = created.json().leadId;
+  let position: string = created.json().position;
+  if (flagged) {
+    const flag = await t.app.inject({
+      method: "POST",
+      url: `/leads/${leadId}/purge-flag`,
+      headers: { ...as("executive"), "idempotency-key": key() },
+      payload: { reason: "no-intent-long-silence", occurredAt: "2026-11-19T00:00:00Z" },
+    });
+    expect(flag.statusCode).toBe(200);
+    position = flag.json().position;
+  }
+  return { leadId, position };
+};
+
+/** Does the action as `actor` on a lead of `owner`; the status (or presence, for reads of many). */
+const perform = async (action: Action, actor: ActorName, owner: Owner): Promise<number> => {
+  const headers = { ...as(actor), "idempotency-key": key() };
+  if (action === "capture") {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/leads",
+      headers,
+      payload: uniqueCaptureBody(owner),
+    });
+    return response.statusCode;
+  }
+  const { leadId, position } = await leadOf(
+    owner,
+    action === "clear purge flag" || action === "purge",
+  );
+  const command = async (method: "POST" | "DELETE", path: string, payload: object) =>
+    (await t.app.inject({ method, url: `/leads/${leadId}${path}`, headers, payload })).statusCode;
+  const otherRep = owner.repId === "rep-other" ? "rep-another" : "rep-other";
+  switch (action) {
+    case "record contact":
+      return command("POST", "/contacts", {
+        method: "phone",
+        direction: "outbound",
+        topics: ["fees"],
+        intent: "preliminary",
+        outcome: "reached",
+      });
+    case "record visit":
+      return command("POST", "/visits", { kind: "inspection", intent: "stated" });
+    case "grade":
+      return command("POST", "/grades", {
+        by: "manual",
+        grade: "medium",
+        reason: "asked for fees",
+      });
+    case "convert":
+      return command("POST", "/conversion", {
+        contractRef: "HT-M",
+        dealValue: { amount: 10, currency: "CNY" },
+      });
+    case "assign within department":
+      return command("POST", "/assignment", {
+        to: { repId: otherRep, department: owner.department },
+      });
+    case "assign to another department":
+      return command("POST", "/assignment", {
+        to: { repId: "rep-x", department: owner.department === "west" ? "north" : "west" },
+      });
+    case "amend":
+      return command("POST", "/amendments", { reason: "fax known", contact: { fax: "+86 571 2" } });
+    case "flag for purge":
+      return command("POST", "/purge-flag", { reason: "duplicate" });
+    case "clear purge flag":
+      return command("DELETE", "/purge-flag", { note: "still interested" });
+    case "purge":
+      return command("POST", "/purge", { recheckNote: "number no longer in service" });
+    case "read lead":
+      return (await t.app.inject({ url: `/leads/${leadId}`, headers: as(actor) })).statusCode;
+    case "read history":
+      return (await t.app.inject({ url: `/leads/${leadId}/history`, headers: as(actor) }))
+        .statusCode;
+    case "list leads": {
+      const response = await t.app.inject({
+        url: `/leads?limit=500&minPosition=${position}`,
+        headers: as(actor),
+      });
+      expect(response.statusCode).toBe(200);
+      const ids = response.json().items.map((item: { leadId: string }) => item.leadId);
+      return ids.includes(leadId) ? 200 : 404;
+    }
+    case "pipeline view": {
+      // The view counts; a lead of its own owner tells whether it is counted for the caller.
+      const response = await t.app.inject({
+        url: `/views/pipeline?by=owner,department&minPosition=${position}`,
+        headers: as(actor),
+      });
+      expect(response.statusCode).toBe(200);
+      const cells: { group: { owner: string; department: string } }[] = response.json().cells;
+      return cells.some(
+        (c) => c.group.owner === owner.repId && c.group.department === owner.department,
+      )
+        ? 200
+        : 404;
+    }
+  }
+};
+
+const cells = (Object.keys(MATRIX) as Action[]).flatMap((action) =>
+  (Object.keys(ACTOR_OF) as Role[]).flatMap((role) =>
+    RELATIONS.map((relation, index) => ({
+      action,
+      role,
+      relation,
+      expected: MATRIX[action][role][index] as number,
+    })),
+  ),
+);
+
+describe("authorization matrix", () => {
+  it("covers every role, action and relation", () => {
+    expect(cells).toHaveLength(15 * 3 * 3);
+    expect(Object.keys(ACTORS)).toContain("executive");
+  });
+
+  it.each(cells)(
+    "$role · $action · $relation → $expected",
+    async ({ action, role, relation, expected }) => {
+      const owner = OWNERS[role][relation];
+      // Leads of the same owner pile up over the cells: the views must find this one anyway.
+      expect(await perform(action, ACTOR_OF[role], owner)).toBe(expected);
+    },
+  );
+});

@@ -1,0 +1,292 @@
+import { randomUUID } from "node:crypto";
+import {
+  AmendLead,
+  AssignLead,
+  CaptureLead,
+  ClearPurgeFlag,
+  CommandId,
+  ConvertLead,
+  FlagForPurge,
+  GradeLead,
+  type InputProblem,
+  type LeadCommandType,
+  LeadId,
+  PurgeLead,
+  RecordContact,
+  RecordVisit,
+} from "@leadledger/core";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import type * as t from "io-ts";
+import { type JsonSchema, reshapeObjectSchema, toJsonSchema } from "./json-schema.js";
+import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
+import { decodeRequestPart, LeadIdParams } from "./query-codecs.js";
+import { etagOf, outcomeRepresentation } from "./representations.js";
+import { OUTCOME_SCHEMA, PROBLEM_RESPONSES } from "./response-schemas.js";
+import { type RouteContext, sendJson } from "./route-context.js";
+
+/** One command route: which core command its body becomes. */
+interface CommandRoute {
+  readonly method: "POST" | "DELETE";
+  readonly url: string;
+  readonly type: LeadCommandType;
+  readonly codec: t.Mixed;
+  readonly summary: string;
+}
+
+/** The routes of the commands on an existing lead, `:leadId` from the path. */
+export const LEAD_COMMAND_ROUTES: readonly CommandRoute[] = [
+  {
+    method: "POST",
+    url: "/leads/:leadId/contacts",
+    type: "RecordContact",
+    codec: RecordContact,
+    summary: "Record a contact (跟進, 溝通記錄)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/visits",
+    type: "RecordVisit",
+    codec: RecordVisit,
+    summary: "Record a visit or on-site inspection (實地拜訪)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/grades",
+    type: "GradeLead",
+    codec: GradeLead,
+    summary: "Grade the lead by rule or by hand (合作意向評估)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/conversion",
+    type: "ConvertLead",
+    codec: ConvertLead,
+    summary: "Record the signed contract (签订合同)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/assignment",
+    type: "AssignLead",
+    codec: AssignLead,
+    summary: "Hand the lead to another rep (跟进责任人)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/amendments",
+    type: "AmendLead",
+    codec: AmendLead,
+    summary: "Correct or fill in capture details (及时更新)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/purge-flag",
+    type: "FlagForPurge",
+    codec: FlagForPurge,
+    summary: "Flag the lead for purge (标注)",
+  },
+  {
+    method: "DELETE",
+    url: "/leads/:leadId/purge-flag",
+    type: "ClearPurgeFlag",
+    codec: ClearPurgeFlag,
+    summary: "Clear the purge flag after a re-check (再次核实)",
+  },
+  {
+    method: "POST",
+    url: "/leads/:leadId/purge",
+    type: "PurgeLead",
+    codec: PurgeLead,
+    summary: "Purge the lead and erase its personal data (清理)",
+  },
+];
+
+const IDEMPOTENCY_KEY = "Idempotency-Key";
+
+const headersSchema = (idempotencyRequired: boolean): JsonSchema => ({
+  type: "object",
+  properties: {
+    "idempotency-key": {
+      type: "string",
+      pattern: "^[\\x21-\\x7e]{1,128}$",
+      description: idempotencyRequired
+        ? "The command id: repeat it to retry safely. Required."
+        : "The command id: repeat it to retry safely. Generated when absent (the answer echoes it); the lead id is derived from it unless the body names one.",
+    },
+    "if-match": {
+      type: "string",
+      description: 'The lead\'s ETag (`"<revision>"`) the command expects; 412 when it moved on.',
+    },
+  },
+  ...(idempotencyRequired ? { required: ["idempotency-key"] } : {}),
+});
+
+/** Body schema: the core command less what the path, the headers and the server supply. */
+const bodySchema = (codec: t.Mixed, capture: boolean): JsonSchema =>
+  reshapeObjectSchema(toJsonSchema(codec), {
+    omit: capture ? ["type", "commandId"] : ["type", "commandId", "leadId"],
+    optional: ["occurredAt"],
+  });
+
+const LEAD_ID_PARAMS: JsonSchema = {
+  type: "object",
+  properties: { leadId: toJsonSchema(LeadId) },
+  required: ["leadId"],
+};
+
+const singleHeader = (request: FastifyRequest, name: string): string | undefined | null => {
+  const value = request.headers[name];
+  if (value === undefined) return undefined;
+  return typeof value === "string" ? value : null;
+};
+
+/** `If-Match`: `*` (any revision) or one strong tag `"<revision>"`. */
+const expectedRevisionOf = (
+  request: FastifyRequest,
+): E.Either<readonly InputProblem[], bigint | undefined> => {
+  const header = singleHeader(request, "if-match");
+  if (header === undefined || (typeof header === "string" && header.trim() === "*")) {
+    return E.right(undefined);
+  }
+  const tag = typeof header === "string" ? /^\s*"(0|[1-9][0-9]{0,18})"\s*$/.exec(header) : null;
+  if (tag === null || tag[1] === undefined) {
+    return E.left([{ path: "header.If-Match", expected: '"<revision>" or *' }]);
+  }
+  return E.right(BigInt(tag[1]));
+};
+
+const commandIdOf = (
+  request: FastifyRequest,
+  generate: boolean,
+): E.Either<readonly InputProblem[], { readonly id: string; readonly generated: boolean }> => {
+  const header = singleHeader(request, "idempotency-key");
+  if (header === undefined && generate) return E.right({ id: randomUUID(), generated: true });
+  if (typeof header === "string" && CommandId.is(header)) {
+    return E.right({ id: header, generated: false });
+  }
+  return E.left([{ path: `header.${IDEMPOTENCY_KEY}`, expected: "CommandId" }]);
+};
+
+// The decoder reports paths inside the command; the client knows where each part came from.
+const requestPathOf = (path: string, capture: boolean): string => {
+  if (path === "body.commandId") return `header.${IDEMPOTENCY_KEY}`;
+  if (path === "body.leadId" && !capture) return "path.leadId";
+  return path;
+};
+
+/**
+ * Runs one command: the body (an object) becomes the core command with its `type`, the
+ * command id from `Idempotency-Key`, the lead id from the path, and `occurredAt` defaulting
+ * to now; it is decoded by the core's codec before the ledger sees it.
+ */
+const runCommand = async (
+  context: RouteContext,
+  route: { readonly type: LeadCommandType; readonly codec: t.Mixed; readonly capture: boolean },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> => {
+  const actor = context.actorOf(request);
+  const problems: InputProblem[] = [];
+  let leadId: string | undefined;
+  if (!route.capture) {
+    const params = decodeRequestPart(LeadIdParams, request.params, "path");
+    if (E.isLeft(params)) problems.push(...params.left);
+    else leadId = params.right.leadId;
+  }
+  const commandId = commandIdOf(request, route.capture);
+  if (E.isLeft(commandId)) problems.push(...commandId.left);
+  const expectedRevision = expectedRevisionOf(request);
+  if (E.isLeft(expectedRevision)) problems.push(...expectedRevision.left);
+  const raw = request.body === undefined || request.body === null ? {} : request.body;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push({ path: "body", expected: "object" });
+  }
+  if (problems.length > 0 || typeof raw !== "object" || raw === null || E.isLeft(commandId)) {
+    return sendProblem(reply, invalidInput(problems));
+  }
+  const command = {
+    ...raw,
+    ...("occurredAt" in raw ? {} : { occurredAt: new Date(context.clock()).toISOString() }),
+    type: route.type,
+    commandId: commandId.right.id,
+    ...(leadId === undefined ? {} : { leadId }),
+  };
+  const decoded = decodeRequestPart(route.codec, command, "body");
+  if (E.isLeft(decoded)) {
+    return sendProblem(
+      reply,
+      invalidInput(
+        decoded.left.map((p) => ({
+          path: requestPathOf(p.path, route.capture),
+          expected: p.expected,
+        })),
+      ),
+    );
+  }
+  const revision = E.isRight(expectedRevision) ? expectedRevision.right : undefined;
+  const outcome = await context.ledger.execute(
+    actor,
+    decoded.right,
+    revision === undefined ? {} : { expectedRevision: revision },
+  );
+  if (E.isLeft(outcome)) {
+    return sendProblem(
+      reply,
+      problemOfLeadError(outcome.left, { fromIfMatch: revision !== undefined }),
+    );
+  }
+  const result = outcome.right;
+  reply.header("etag", etagOf(result.revision));
+  if (commandId.right.generated) reply.header(IDEMPOTENCY_KEY.toLowerCase(), commandId.right.id);
+  if (result.replayed) reply.header("idempotent-replayed", "true");
+  // The path as the client called it, so that a prefix the embedder chose is kept.
+  if (route.capture) reply.header("location", `${request.url.split("?")[0]}/${result.leadId}`);
+  return sendJson(reply, route.capture ? 201 : 200, outcomeRepresentation(result));
+};
+
+/** Registers `POST /leads` and every command route on a lead. */
+export const registerCommandRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  app.route({
+    method: "POST",
+    url: "/leads",
+    schema: {
+      tags: ["commands"],
+      summary: "Capture a lead (獲取與收集, 錄入)",
+      description:
+        "Answers 201 with `Location` and the new lead's revision, global position and ETag. A duplicate phone or e-mail is refused with the existing lead's id.",
+      headers: headersSchema(false),
+      body: bodySchema(CaptureLead, true),
+      response: { 201: OUTCOME_SCHEMA, ...PROBLEM_RESPONSES },
+      security: [{ bearer: [] }],
+    },
+    handler: (request, reply) =>
+      runCommand(
+        context,
+        { type: "CaptureLead", codec: CaptureLead, capture: true },
+        request,
+        reply,
+      ),
+  });
+  for (const route of LEAD_COMMAND_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: {
+        tags: ["commands"],
+        summary: route.summary,
+        headers: headersSchema(true),
+        params: LEAD_ID_PARAMS,
+        body: bodySchema(route.codec, false),
+        response: { 200: OUTCOME_SCHEMA, ...PROBLEM_RESPONSES },
+        security: [{ bearer: [] }],
+      },
+      handler: (request, reply) =>
+        runCommand(
+          context,
+          { type: route.type, codec: route.codec, capture: false },
+          request,
+          reply,
+        ),
+    });
+  }
+};

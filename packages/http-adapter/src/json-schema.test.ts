@@ -1,0 +1,54 @@
+import { GradeLead, Instant, Money, RecordContact } from "@leadledger/core";
+import * as t from "io-ts";
+import { describe, expect, it } from "vitest";
+import { reshapeObjectSchema, toJsonSchema, withJsonSchema } from "./json-schema.js";
+
+describe("io-ts to JSON Schema", () => {
+  it("merges intersections of objects and keeps what is required", () => {
+    const schema = toJsonSchema(RecordContact);
+    expect(schema.type).toBe("object");
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["type", "commandId", "leadId", "occurredAt", "method", "topics"]),
+    );
+    expect(schema.required).not.toContain("summary");
+    const properties = schema.properties as Record<string, Record<string, unknown>>;
+    expect(properties.method).toEqual({
+      type: "string",
+      enum: ["phone", "email", "meeting", "messaging", "sms"],
+    });
+    expect(properties.topics?.type).toBe("array");
+  });
+
+  it("describes unions, literals, brands and refinements", () => {
+    expect(toJsonSchema(Instant)).toMatchObject({ type: "string", format: "date-time" });
+    expect(toJsonSchema(Money)).toMatchObject({
+      properties: { amount: { type: "number", minimum: 0 }, currency: { pattern: "^[A-Z]{3}$" } },
+    });
+    const grade = toJsonSchema(GradeLead);
+    expect(grade.allOf).toHaveLength(2);
+    expect(toJsonSchema(t.literal(true))).toEqual({ type: "boolean", enum: [true] });
+    expect(toJsonSchema(t.refinement(t.number, (n) => n > 1, "Big"))).toEqual({
+      type: "number",
+      description: "must satisfy Big",
+    });
+  });
+
+  it("drops and relaxes fields, inside allOf too", () => {
+    const body = reshapeObjectSchema(toJsonSchema(GradeLead), {
+      omit: ["type", "commandId", "leadId"],
+      optional: ["occurredAt"],
+    });
+    const base = (body.allOf as Record<string, unknown>[])[0] ?? {};
+    expect(Object.keys(base.properties as object)).toEqual(["occurredAt", "correlationId"]);
+    expect(base.required).toBeUndefined();
+  });
+
+  it("uses a hand-written codec's own schema and refuses unknown kinds", () => {
+    const custom = withJsonSchema(new t.Type("X", t.string.is, t.string.validate, String), {
+      type: "string",
+      pattern: "^x$",
+    });
+    expect(toJsonSchema(custom)).toEqual({ type: "string", pattern: "^x$" });
+    expect(() => toJsonSchema(t.bigint)).toThrow(/no JSON Schema/);
+  });
+});

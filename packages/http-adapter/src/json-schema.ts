@@ -1,0 +1,187 @@
+import * as t from "io-ts";
+
+/** A JSON Schema (the OpenAPI 3 subset this adapter writes) as a plain object. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * What the named refinements and brands of the core check, in JSON Schema words. A
+ * predicate cannot be read back out of a codec, so each name the core uses says here what
+ * its predicate means; an unknown name is still documented, by its name.
+ */
+export const CORE_REFINEMENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  NonEmptyString: {
+    minLength: 1,
+    maxLength: 4000,
+    description: "at least one non-blank character",
+  },
+  Instant: { format: "date-time", description: "ISO-8601 with an explicit offset" },
+  CalendarDate: { format: "date" },
+  LeadId: {
+    format: "uuid",
+    pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+  },
+  CommandId: { pattern: "^[\\x21-\\x7e]{1,128}$" },
+  Identifier: { minLength: 1, maxLength: 128, description: "no leading or trailing blanks" },
+  NonNegativeAmount: { minimum: 0 },
+  Area: { minimum: 0 },
+  CurrencyCode: { pattern: "^[A-Z]{3}$" },
+  Count: { type: "integer", minimum: 0 },
+  Age: { maximum: 150 },
+  MoneyRange: { description: "min is not above max" },
+  AreaRange: { description: "minSquareMetres is not above maxSquareMetres" },
+};
+
+const documented = new WeakMap<t.Mixed, JsonSchema>();
+
+/**
+ * Gives a hand-written codec (one built with `new t.Type`, such as a number read from a
+ * query string) the schema of what it accepts. Returns the codec itself.
+ */
+export const withJsonSchema = <C extends t.Mixed>(codec: C, schema: JsonSchema): C => {
+  documented.set(codec, schema);
+  return codec;
+};
+
+interface ObjectParts {
+  readonly properties: Record<string, JsonSchema>;
+  readonly required: string[];
+}
+
+const objectSchema = (parts: ObjectParts): JsonSchema =>
+  parts.required.length === 0
+    ? { type: "object", properties: parts.properties }
+    : { type: "object", properties: parts.properties, required: parts.required };
+
+const propsSchema = (
+  props: t.Props,
+  required: boolean,
+  convert: (codec: t.Mixed) => JsonSchema,
+): ObjectParts => {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, codec] of Object.entries(props)) properties[name] = convert(codec);
+  return { properties, required: required ? Object.keys(props) : [] };
+};
+
+/** The object parts of a schema that is a plain object schema, else `undefined`. */
+const plainObject = (schema: JsonSchema): ObjectParts | undefined => {
+  const keys = Object.keys(schema);
+  if (
+    schema.type !== "object" ||
+    !keys.every((k) => ["type", "properties", "required"].includes(k))
+  ) {
+    return undefined;
+  }
+  const properties = schema.properties;
+  const required = schema.required;
+  if (typeof properties !== "object" || properties === null) return undefined;
+  return {
+    properties: { ...(properties as Record<string, JsonSchema>) },
+    required: Array.isArray(required) ? required.filter((r) => typeof r === "string") : [],
+  };
+};
+
+/**
+ * Converts an io-ts codec to the JSON Schema of what it accepts, for the kinds the core's
+ * codecs are made of: type/strict/exact/partial, intersection, union, literal, keyof,
+ * array, refinement and brand, and the primitive types. Intersections of plain objects are
+ * merged into one object so that OpenAPI tools show one form. Extra properties are left
+ * open because io-ts strips them instead of refusing them.
+ *
+ * @param hints what named refinements check (defaults to {@link CORE_REFINEMENT_SCHEMAS})
+ * @throws for a codec kind it does not know: a route would otherwise document a lie
+ */
+export const toJsonSchema = (
+  codec: t.Mixed,
+  hints: Readonly<Record<string, JsonSchema>> = CORE_REFINEMENT_SCHEMAS,
+): JsonSchema => {
+  const convert = (c: t.Mixed): JsonSchema => toJsonSchema(c, hints);
+  const own = documented.get(codec);
+  if (own !== undefined) return own;
+  // Read before the kind checks below narrow the codec away.
+  const name = codec.name;
+  if (isKind(codec, t.DictionaryType)) {
+    return { type: "object", additionalProperties: convert(codec.codomain as t.Mixed) };
+  }
+  if (isKind(codec, t.AnyDictionaryType)) return { type: "object" };
+  if (isKind(codec, t.InterfaceType) || isKind(codec, t.StrictType)) {
+    return objectSchema(propsSchema(codec.props as t.Props, true, convert));
+  }
+  if (isKind(codec, t.PartialType)) {
+    return objectSchema(propsSchema(codec.props as t.Props, false, convert));
+  }
+  if (isKind(codec, t.ExactType)) return convert(codec.type as t.Mixed);
+  if (isKind(codec, t.IntersectionType)) {
+    const parts = (codec.types as t.Mixed[]).map(convert);
+    const objects = parts.map(plainObject);
+    if (objects.every((o): o is ObjectParts => o !== undefined)) {
+      const merged: ObjectParts = { properties: {}, required: [] };
+      for (const o of objects) {
+        Object.assign(merged.properties, o.properties);
+        for (const r of o.required) if (!merged.required.includes(r)) merged.required.push(r);
+      }
+      return objectSchema(merged);
+    }
+    return { allOf: parts };
+  }
+  if (isKind(codec, t.UnionType)) return { oneOf: (codec.types as t.Mixed[]).map(convert) };
+  if (isKind(codec, t.LiteralType)) {
+    const value: unknown = codec.value;
+    return { type: typeof value, enum: [value] };
+  }
+  if (isKind(codec, t.KeyofType)) {
+    return { type: "string", enum: Object.keys(codec.keys as object) };
+  }
+  if (isKind(codec, t.ArrayType) || isKind(codec, t.ReadonlyArrayType)) {
+    return { type: "array", items: convert(codec.type as t.Mixed) };
+  }
+  if (isKind(codec, t.RefinementType)) {
+    const base = convert(codec.type as t.Mixed);
+    const hint = hints[codec.name];
+    return hint === undefined
+      ? { ...base, description: `must satisfy ${codec.name}` }
+      : { ...base, ...hint };
+  }
+  if (isKind(codec, t.StringType)) return { type: "string" };
+  if (isKind(codec, t.NumberType)) return { type: "number" };
+  if (isKind(codec, t.BooleanType)) return { type: "boolean" };
+  if (isKind(codec, t.NullType)) return { type: "null" };
+  if (isKind(codec, t.UnknownType)) return {};
+  const described = hints[name];
+  if (described !== undefined) return described;
+  throw new TypeError(`no JSON Schema for the io-ts codec ${name}`);
+};
+
+// `instanceof` keeps the conversion free of casts on the codec; the generic parameters
+// of io-ts's classes are erased at run time, so the narrowed type says `any` inside.
+// biome-ignore lint/suspicious/noExplicitAny: io-ts classes are generic over erased types
+const isKind = <C extends abstract new (...args: any[]) => unknown>(
+  codec: t.Mixed,
+  kind: C,
+): codec is t.Mixed & InstanceType<C> => codec instanceof kind;
+
+/**
+ * The schema without some properties, and with others made optional: what a route body is
+ * once the path, the headers or the server supply those fields. Walks merged objects and
+ * the members of `allOf`/`oneOf`.
+ */
+export const reshapeObjectSchema = (
+  schema: JsonSchema,
+  change: { readonly omit?: readonly string[]; readonly optional?: readonly string[] },
+): JsonSchema => {
+  const omit = new Set(change.omit ?? []);
+  const optional = new Set(change.optional ?? []);
+  const walk = (s: JsonSchema): JsonSchema => {
+    if (Array.isArray(s.allOf)) return { ...s, allOf: (s.allOf as JsonSchema[]).map(walk) };
+    if (Array.isArray(s.oneOf)) return { ...s, oneOf: (s.oneOf as JsonSchema[]).map(walk) };
+    if (s.type !== "object" || typeof s.properties !== "object" || s.properties === null) return s;
+    const properties = Object.fromEntries(
+      Object.entries(s.properties as Record<string, JsonSchema>).filter(([k]) => !omit.has(k)),
+    );
+    const required = Array.isArray(s.required)
+      ? (s.required as string[]).filter((k) => !omit.has(k) && !optional.has(k))
+      : [];
+    const { required: _dropped, ...rest } = s;
+    return required.length === 0 ? { ...rest, properties } : { ...rest, properties, required };
+  };
+  return walk(schema);
+};

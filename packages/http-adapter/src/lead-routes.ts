@@ -1,0 +1,209 @@
+import { LeadId } from "@leadledger/core";
+import { canSee, type LeadSummary } from "@leadledger/projections";
+import type { FastifyInstance } from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import type * as t from "io-ts";
+import { type JsonSchema, toJsonSchema } from "./json-schema.js";
+import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
+import {
+  decodeRequestPart,
+  GetLeadQuery,
+  HistoryQuery,
+  LeadIdParams,
+  ListLeadsQuery,
+} from "./query-codecs.js";
+import {
+  etagOf,
+  historyRepresentation,
+  leadRepresentation,
+  summaryRepresentation,
+} from "./representations.js";
+import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
+import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+
+const DEFAULT_PAGE = 50;
+
+// Newest acquisitions first, then by id: a total order, so a cursor never skips or repeats.
+const before = (a: LeadSummary, b: LeadSummary): number =>
+  b.acquiredAt - a.acquiredAt || (a.leadId < b.leadId ? -1 : a.leadId > b.leadId ? 1 : 0);
+
+// The runner hands out the same array until its next commit, so one sort serves every
+// page read in between.
+const sortedRows = new WeakMap<SummaryRows, readonly LeadSummary[]>();
+const inListOrder = (rows: SummaryRows): readonly LeadSummary[] => {
+  let sorted = sortedRows.get(rows);
+  if (sorted === undefined) {
+    sorted = [...rows].sort(before);
+    sortedRows.set(rows, sorted);
+  }
+  return sorted;
+};
+
+interface Cursor {
+  readonly acquiredAt: number;
+  readonly leadId: string;
+}
+const encodeCursor = (row: LeadSummary): string =>
+  Buffer.from(`${row.acquiredAt}/${row.leadId}`, "utf8").toString("base64url");
+const decodeCursor = (text: string): Cursor | undefined => {
+  const match = /^(-?[0-9]{1,16})\/(.+)$/.exec(Buffer.from(text, "base64url").toString("utf8"));
+  if (match === null || match[1] === undefined || match[2] === undefined) return undefined;
+  if (!LeadId.is(match[2])) return undefined;
+  return { acquiredAt: Number(match[1]), leadId: match[2] };
+};
+
+/** The index of the first row after the cursor. */
+const startAfter = (rows: readonly LeadSummary[], cursor: Cursor): number => {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const row = rows[middle] as LeadSummary;
+    const order =
+      cursor.acquiredAt - row.acquiredAt ||
+      (row.leadId < cursor.leadId ? -1 : row.leadId > cursor.leadId ? 1 : 0);
+    if (order <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+const querySchema = (codec: t.Mixed): JsonSchema => toJsonSchema(codec);
+const LEAD_ID_PARAMS: JsonSchema = {
+  type: "object",
+  properties: { leadId: toJsonSchema(LeadId) },
+  required: ["leadId"],
+};
+
+/** Registers `GET /leads`, `GET /leads/{id}` and `GET /leads/{id}/history`. */
+export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  app.get(
+    "/leads",
+    {
+      schema: {
+        tags: ["leads"],
+        summary: "List the leads the caller may see (from the read model, no personal data)",
+        description:
+          "Newest acquisitions first. Pass `nextCursor` back as `cursor` for the next page.",
+        querystring: querySchema(ListLeadsQuery),
+        response: {
+          200: objectSchema("{ items: LeadSummary[], nextCursor }"),
+          ...PROBLEM_RESPONSES,
+        },
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const actor = context.actorOf(request);
+      const query = decodeRequestPart(ListLeadsQuery, request.query, "query");
+      if (E.isLeft(query)) return sendProblem(reply, invalidInput(query.left));
+      const q = query.right;
+      let cursor: Cursor | undefined;
+      if (q.cursor !== undefined) {
+        cursor = decodeCursor(q.cursor);
+        if (cursor === undefined) {
+          return sendProblem(reply, invalidInput([{ path: "query.cursor", expected: "Cursor" }]));
+        }
+      }
+      const waited = await context.readYourWrites(q.minPosition);
+      if (E.isLeft(waited)) return sendProblem(reply, waited.left);
+      const rows = inListOrder(context.readModel.summaries());
+      const limit = q.limit ?? DEFAULT_PAGE;
+      const items: LeadSummary[] = [];
+      let last: LeadSummary | undefined;
+      let more = false;
+      for (let i = cursor === undefined ? 0 : startAfter(rows, cursor); i < rows.length; i++) {
+        const row = rows[i] as LeadSummary;
+        if (!canSee(actor, row)) continue;
+        if (q.owner !== undefined && row.ownerId !== q.owner) continue;
+        if (q.department !== undefined && row.department !== q.department) continue;
+        if (q.grade !== undefined && (row.grade ?? "ungraded") !== q.grade) continue;
+        if (q.stage !== undefined && row.stage !== q.stage) continue;
+        if (q.channel !== undefined && row.channel !== q.channel) continue;
+        if (items.length === limit) {
+          more = true;
+          break;
+        }
+        items.push(row);
+        last = row;
+      }
+      return sendJson(reply, 200, {
+        items: items.map(summaryRepresentation),
+        nextCursor: more && last !== undefined ? encodeCursor(last) : null,
+      });
+    },
+  );
+
+  app.get(
+    "/leads/:leadId",
+    {
+      schema: {
+        tags: ["leads"],
+        summary: "A lead now, or as the ledger knew it at `asOf`",
+        description:
+          "Read from the event store, so always current; `ETag` is the revision `If-Match` expects.",
+        params: LEAD_ID_PARAMS,
+        querystring: querySchema(GetLeadQuery),
+        response: { 200: objectSchema("the lead's state"), ...PROBLEM_RESPONSES },
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const actor = context.actorOf(request);
+      const params = decodeRequestPart(LeadIdParams, request.params, "path");
+      const query = decodeRequestPart(GetLeadQuery, request.query, "query");
+      if (E.isLeft(params) || E.isLeft(query)) {
+        return sendProblem(
+          reply,
+          invalidInput([
+            ...(E.isLeft(params) ? params.left : []),
+            ...(E.isLeft(query) ? query.left : []),
+          ]),
+        );
+      }
+      const { asOf } = query.right;
+      const found = await context.ledger.getLead(
+        actor,
+        params.right.leadId,
+        asOf === undefined ? {} : { asOf },
+      );
+      if (E.isLeft(found)) return sendProblem(reply, problemOfLeadError(found.left));
+      if (asOf === undefined) reply.header("etag", etagOf(found.right.revision));
+      return sendJson(reply, 200, leadRepresentation(found.right));
+    },
+  );
+
+  app.get(
+    "/leads/:leadId/history",
+    {
+      schema: {
+        tags: ["leads"],
+        summary: "Every event of the lead, with actor, times, command id and hash-chain status",
+        params: LEAD_ID_PARAMS,
+        querystring: querySchema(HistoryQuery),
+        response: { 200: objectSchema("the lead's audit trail"), ...PROBLEM_RESPONSES },
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const actor = context.actorOf(request);
+      const params = decodeRequestPart(LeadIdParams, request.params, "path");
+      const query = decodeRequestPart(HistoryQuery, request.query, "query");
+      if (E.isLeft(params) || E.isLeft(query)) {
+        return sendProblem(
+          reply,
+          invalidInput([
+            ...(E.isLeft(params) ? params.left : []),
+            ...(E.isLeft(query) ? query.left : []),
+          ]),
+        );
+      }
+      const history = await context.ledger.getHistory(actor, params.right.leadId);
+      if (E.isLeft(history)) return sendProblem(reply, problemOfLeadError(history.left));
+      const entries = history.right.entries;
+      const lastRevision = entries[entries.length - 1]?.revision;
+      if (lastRevision !== undefined) reply.header("etag", etagOf(lastRevision));
+      return sendJson(reply, 200, historyRepresentation(history.right));
+    },
+  );
+};

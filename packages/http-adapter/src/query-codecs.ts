@@ -1,0 +1,227 @@
+import {
+  Channel,
+  type GlobalPosition,
+  type InputProblem,
+  Instant,
+  LeadId,
+  positionFromString,
+} from "@leadledger/core";
+import type { PipelineDimension, ReportDimension } from "@leadledger/projections";
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { withJsonSchema } from "./json-schema.js";
+
+// Query strings arrive as text: these codecs read numbers, lists and positions out of it,
+// each with the schema OpenAPI shows for it.
+
+/** A whole number written in decimal, within bounds. */
+export const integerText = (name: string, min: number, max: number): t.Type<number, string> =>
+  withJsonSchema(
+    new t.Type<number, string>(
+      name,
+      (u): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= min && u <= max,
+      (u, context) => {
+        if (typeof u !== "string" || !/^-?[0-9]{1,12}$/.test(u)) return t.failure(u, context);
+        const n = Number(u);
+        return n >= min && n <= max ? t.success(n) : t.failure(u, context);
+      },
+      String,
+    ),
+    { type: "integer", minimum: min, maximum: max },
+  );
+
+/** A comma-separated list of some of `values`, each at most once. */
+export const listText = <K extends string>(
+  name: string,
+  values: readonly K[],
+): t.Type<readonly K[], string> =>
+  withJsonSchema(
+    new t.Type<readonly K[], string>(
+      name,
+      (u): u is readonly K[] =>
+        Array.isArray(u) && u.every((v) => typeof v === "string" && values.some((k) => k === v)),
+      (u, context) => {
+        if (typeof u !== "string") return t.failure(u, context);
+        const parts = u === "" ? [] : u.split(",");
+        const picked: K[] = [];
+        for (const part of parts) {
+          const value = values.find((k) => k === part);
+          if (value === undefined || picked.includes(value)) return t.failure(u, context);
+          picked.push(value);
+        }
+        return t.success(picked);
+      },
+      (list) => list.join(","),
+    ),
+    {
+      type: "string",
+      pattern: `^((${values.join("|")})(,(${values.join("|")}))*)?$`,
+      description: `comma-separated, each at most once: ${values.join(", ")}`,
+    },
+  );
+
+/** A global position as `positionToString` writes it. */
+export const PositionText = withJsonSchema(
+  new t.Type<GlobalPosition, string>(
+    "Position",
+    (u): u is GlobalPosition => typeof u === "bigint",
+    (u, context) => {
+      const position = typeof u === "string" ? positionFromString(u) : undefined;
+      return position === undefined ? t.failure(u, context) : t.success(position);
+    },
+    (position) => position.toString(10),
+  ),
+  {
+    type: "string",
+    pattern: "^(0|[1-9][0-9]{0,39})$",
+    description: "a global position, as returned by a command",
+  },
+);
+
+/** `2026-11` (a month) or `2026-Q4` (a quarter): a review period of the rep report. */
+export interface ReviewPeriod {
+  readonly granularity: "month" | "quarter";
+  readonly year: number;
+  /** The first month of the period, 0-based. */
+  readonly firstMonth: number;
+}
+export const ReviewPeriodText = withJsonSchema(
+  new t.Type<ReviewPeriod, string>(
+    "ReviewPeriod",
+    (u): u is ReviewPeriod => typeof u === "object" && u !== null && "granularity" in u,
+    (u, context) => {
+      if (typeof u !== "string") return t.failure(u, context);
+      const month = /^([0-9]{4})-(0[1-9]|1[0-2])$/.exec(u);
+      if (month !== null) {
+        return t.success({
+          granularity: "month",
+          year: Number(month[1]),
+          firstMonth: Number(month[2]) - 1,
+        });
+      }
+      const quarter = /^([0-9]{4})-Q([1-4])$/.exec(u);
+      if (quarter !== null) {
+        return t.success({
+          granularity: "quarter",
+          year: Number(quarter[1]),
+          firstMonth: (Number(quarter[2]) - 1) * 3,
+        });
+      }
+      return t.failure(u, context);
+    },
+    (p) =>
+      p.granularity === "month"
+        ? `${p.year}-${String(p.firstMonth + 1).padStart(2, "0")}`
+        : `${p.year}-Q${p.firstMonth / 3 + 1}`,
+  ),
+  { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$", example: "2026-Q4" },
+);
+
+const PIPELINE_DIMENSIONS: readonly PipelineDimension[] = [
+  "stage",
+  "grade",
+  "owner",
+  "department",
+  "channel",
+  "sourceClass",
+  "region",
+  "industry",
+];
+const REPORT_DIMENSIONS: readonly ReportDimension[] = [
+  "channel",
+  "sourceClass",
+  "owner",
+  "department",
+  "region",
+  "industry",
+  "period",
+];
+
+const PeriodGranularity = t.keyof({ day: null, week: null, month: null, quarter: null });
+const UtcOffset = integerText("UtcOffsetMinutes", -720, 840);
+const MinPosition = { minPosition: PositionText };
+const Range = { from: Instant, to: Instant };
+const ReportBreakdown = {
+  by: listText("ReportDimensions", REPORT_DIMENSIONS),
+  period: PeriodGranularity,
+  utcOffsetMinutes: UtcOffset,
+};
+
+/** `GET /leads`. */
+export const ListLeadsQuery = t.partial({
+  ...MinPosition,
+  owner: t.string,
+  department: t.string,
+  grade: t.keyof({ high: null, medium: null, low: null, ungraded: null }),
+  stage: t.keyof({ new: null, contacted: null, visited: null, converted: null, purged: null }),
+  channel: Channel,
+  limit: integerText("Limit", 1, 500),
+  cursor: t.string,
+});
+
+/** `GET /leads/{id}`. */
+export const GetLeadQuery = t.partial({ ...MinPosition, asOf: Instant });
+/** `GET /leads/{id}/history`. */
+export const HistoryQuery = t.partial(MinPosition);
+
+/** `GET /views/pipeline`. */
+export const PipelineQueryText = t.partial({
+  ...MinPosition,
+  by: listText("PipelineDimensions", PIPELINE_DIMENSIONS),
+});
+
+/** `GET /views/conversion-rate`. */
+export const ConversionRateQueryText = t.partial({
+  ...MinPosition,
+  ...Range,
+  ...ReportBreakdown,
+  basis: t.keyof({ cohort: null, period: null }),
+  windowDays: integerText("WindowDays", 1, 3650),
+});
+
+/** `GET /views/follow-up-cycle` and `GET /views/timeliness`. */
+export const RangeReportQueryText = t.partial({ ...MinPosition, ...Range, ...ReportBreakdown });
+
+/** `GET /views/follow-ups`. */
+export const FollowUpsQueryText = t.partial({
+  ...MinPosition,
+  horizonHours: integerText("HorizonHours", 0, 24 * 366),
+  owner: t.string,
+});
+
+/** `GET /reports/reps`. */
+export const RepReportQueryText = t.intersection([
+  t.type({ period: ReviewPeriodText }),
+  t.partial({
+    ...MinPosition,
+    utcOffsetMinutes: UtcOffset,
+    windowDays: integerText("WindowDays", 1, 3650),
+    horizonHours: integerText("HorizonHours", 0, 24 * 366),
+  }),
+]);
+
+/** The lead id in a route's path. */
+export const LeadIdParams = t.type({ leadId: LeadId });
+
+/**
+ * Decodes a request part; a failure names each bad field under `where` (`query`, `path`,
+ * `header`), never the value that was sent.
+ */
+export const decodeRequestPart = <A>(
+  codec: t.Decoder<unknown, A>,
+  input: unknown,
+  where: string,
+): E.Either<readonly InputProblem[], A> => {
+  const decoded = codec.decode(input ?? {});
+  if (E.isRight(decoded)) return E.right(decoded.right);
+  const problems = new Map<string, InputProblem>();
+  for (const error of decoded.left) {
+    const keys = error.context
+      .map((entry) => entry.key)
+      .filter((k) => k !== "" && !/^\d+$/.test(k));
+    const path = [where, ...keys].join(".");
+    const expected = error.context[error.context.length - 1]?.type.name ?? "unknown";
+    problems.set(`${path}|${expected}`, { path, expected });
+  }
+  return E.left([...problems.values()].slice(0, 20));
+};

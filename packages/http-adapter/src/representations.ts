@@ -1,0 +1,157 @@
+import {
+  type CommandOutcome,
+  type LeadHistory,
+  type LeadSnapshot,
+  type LeadState,
+  positionToString,
+} from "@leadledger/core";
+import type { LeadSummary } from "@leadledger/projections";
+
+// What the routes answer: the domain's values with epoch milliseconds as ISO instants,
+// bigints as text (positions) or numbers (revisions, always small), and `null` for
+// "not yet" so that every field is always present.
+
+const iso = (millis: number): string => new Date(millis).toISOString();
+const isoOrNull = (millis: number | null | undefined): string | null =>
+  millis === null || millis === undefined ? null : iso(millis);
+
+/** The strong entity tag of a lead at a stream revision: `"<revision>"`. */
+export const etagOf = (revision: bigint): string => `"${revision.toString(10)}"`;
+
+/** What a command answers. */
+export const outcomeRepresentation = (outcome: CommandOutcome) => ({
+  leadId: outcome.leadId,
+  revision: Number(outcome.revision),
+  position: positionToString(outcome.position),
+  replayed: outcome.replayed,
+  events: outcome.events.map((event) => ({
+    type: event.type,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+  })),
+});
+
+const stateRepresentation = (state: LeadState) => ({
+  leadId: state.leadId,
+  stage: state.stage,
+  acquiredAt: iso(state.acquiredAt),
+  enteredAt: iso(state.enteredAt),
+  owner: state.owner,
+  partyKind: state.partyKind,
+  needs: state.needs,
+  source: state.source,
+  classification: state.classification,
+  personal: state.personal ?? null,
+  contactCount: state.contactCount,
+  inboundContactCount: state.inboundContactCount,
+  firstContactAt: isoOrNull(state.firstContactAt),
+  lastContactAt: isoOrNull(state.lastContactAt),
+  agreedNextFollowUpOn: state.agreedNextFollowUpOn ?? null,
+  topics: state.topics,
+  intent: state.intent,
+  requirementsFit: state.requirementsFit,
+  visitCount: state.visitCount,
+  inspectionCount: state.inspectionCount,
+  inspectionWithStatedIntent: state.inspectionWithStatedIntent,
+  grade:
+    state.grade === undefined
+      ? null
+      : {
+          grade: state.grade.grade,
+          basis: state.grade.basis,
+          reasons: state.grade.reasons,
+          valueTier: state.grade.valueTier ?? null,
+          at: iso(state.grade.at),
+          pinned: state.grade.pinned,
+        },
+  purgeFlag:
+    state.purgeFlag === undefined
+      ? null
+      : {
+          reason: state.purgeFlag.reason,
+          at: iso(state.purgeFlag.at),
+          duplicateOf: state.purgeFlag.duplicateOf ?? null,
+        },
+  conversion:
+    state.conversion === undefined
+      ? null
+      : {
+          at: iso(state.conversion.at),
+          contractRef: state.conversion.contractRef,
+          dealValue: state.conversion.dealValue,
+        },
+  purge: state.purge === undefined ? null : { at: iso(state.purge.at), reason: state.purge.reason },
+  lastRecordedAt: iso(state.lastRecordedAt),
+  eventCount: state.eventCount,
+});
+
+/** What `GET /leads/{id}` answers. */
+export const leadRepresentation = (snapshot: LeadSnapshot) => ({
+  ...stateRepresentation(snapshot.state),
+  revision: Number(snapshot.revision),
+});
+
+/**
+ * What `GET /leads/{id}/history` answers: every event with who, when, which command, and
+ * whether its link of the hash chain holds.
+ */
+export const historyRepresentation = (history: LeadHistory) => {
+  const broken = new Map<bigint, string>();
+  for (const fault of history.verification.breaks) broken.set(fault.revision, fault.kind);
+  return {
+    leadId: history.leadId,
+    chain: {
+      intact: history.verification.intact,
+      eventCount: history.verification.eventCount,
+      breaks: history.verification.breaks.map((fault) => ({
+        kind: fault.kind,
+        revision: Number(fault.revision),
+      })),
+    },
+    events: history.entries.map((entry) => ({
+      revision: Number(entry.revision),
+      position: positionToString(entry.position),
+      type: entry.event.type,
+      occurredAt: entry.event.metadata.occurredAt,
+      recordedAt: entry.event.metadata.recordedAt,
+      actor: entry.event.metadata.actor,
+      commandId: entry.event.metadata.commandId,
+      correlationId: entry.event.metadata.correlationId ?? null,
+      data: entry.event.data,
+      hash: entry.hash ?? null,
+      chain: broken.get(entry.revision) ?? "ok",
+    })),
+  };
+};
+
+/** One row of `GET /leads`: the read model's non-personal summary. */
+export const summaryRepresentation = (row: LeadSummary) => ({
+  leadId: row.leadId,
+  stage: row.stage,
+  ownerId: row.ownerId,
+  department: row.department,
+  channel: row.channel,
+  sourceClass: row.sourceClass,
+  inquiryMode: row.inquiryMode,
+  region: row.region,
+  industry: row.industry,
+  grade: row.grade,
+  valueTier: row.valueTier,
+  acquiredAt: iso(row.acquiredAt),
+  enteredAt: iso(row.enteredAt),
+  firstFollowUpAt: isoOrNull(row.firstFollowUpAt),
+  lastFollowUpAt: isoOrNull(row.lastFollowUpAt),
+  agreedNextFollowUpOn: row.agreedNextFollowUpOn,
+  nextFollowUpDueAt: iso(row.nextFollowUpDueAt),
+  convertedAt: isoOrNull(row.convertedAt),
+  deal:
+    row.dealAmount === null || row.dealCurrency === null
+      ? null
+      : { amount: row.dealAmount, currency: row.dealCurrency },
+  flaggedForPurge: row.flaggedForPurge,
+  purgedAt: isoOrNull(row.purgedAt),
+  purgeReason: row.purgeReason,
+  contactCount: row.contactCount,
+  visitCount: row.visitCount,
+  revision: row.revision,
+});

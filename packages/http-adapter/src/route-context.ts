@@ -1,0 +1,65 @@
+import type { Actor, GlobalPosition, LeadLedger } from "@leadledger/core";
+import type { LeadSummary, ProjectionRunner } from "@leadledger/projections";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import { httpProblem, type ProblemDetails } from "./problem.js";
+
+/** What the views read: a projection runner, or anything with its two read methods. */
+export type ReadModelSource = Pick<ProjectionRunner, "summaries" | "waitFor">;
+
+/** What every route handler works with. */
+export interface RouteContext {
+  readonly ledger: LeadLedger;
+  readonly readModel: ReadModelSource;
+  /** Epoch milliseconds: defaults for business times and "now" of the views. */
+  readonly clock: () => number;
+  /** Calendar of the views' periods when a query names none, minutes east of UTC. */
+  readonly utcOffsetMinutes: number;
+  /** The actor the authentication hook found for this request. */
+  actorOf(request: FastifyRequest): Actor;
+  /** Waits until the read model includes `minPosition`; a problem if it does not in time. */
+  readYourWrites(minPosition: GlobalPosition | undefined): Promise<E.Either<ProblemDetails, void>>;
+}
+
+/** Builds the actor registry and the read-your-writes wait of a {@link RouteContext}. */
+export const routeContext = (deps: {
+  readonly ledger: LeadLedger;
+  readonly readModel: ReadModelSource;
+  readonly clock: () => number;
+  readonly utcOffsetMinutes: number;
+  readonly readYourWritesTimeoutMs: number;
+  readonly actors: WeakMap<FastifyRequest, Actor>;
+}): RouteContext => ({
+  ledger: deps.ledger,
+  readModel: deps.readModel,
+  clock: deps.clock,
+  utcOffsetMinutes: deps.utcOffsetMinutes,
+  actorOf(request) {
+    const actor = deps.actors.get(request);
+    // Every route of the plugin sits behind the authentication hook.
+    if (actor === undefined) throw new Error(`no actor for ${request.method} ${request.url}`);
+    return actor;
+  },
+  async readYourWrites(minPosition) {
+    if (minPosition === undefined) return E.right(undefined);
+    const waited = await deps.readModel.waitFor(minPosition, {
+      timeoutMs: deps.readYourWritesTimeoutMs,
+    });
+    if (E.isRight(waited)) return waited;
+    return E.left(
+      waited.left.code === "projection.stopped"
+        ? httpProblem("projection.stopped")
+        : httpProblem("projection.wait-timed-out", {
+            minPosition: minPosition.toString(10),
+            checkpoint: waited.left.checkpoint?.toString(10) ?? null,
+          }),
+    );
+  },
+});
+
+/** Rows of the read model, as the views and the lead list read them. */
+export type SummaryRows = readonly LeadSummary[];
+
+/** Sends JSON with a status. */
+export const sendJson = (reply: FastifyReply, status: number, body: unknown): FastifyReply =>
+  reply.code(status).type("application/json; charset=utf-8").send(body);

@@ -1,0 +1,279 @@
+import type { Actor } from "@leadledger/core";
+import {
+  conversionRate,
+  followUpCycle,
+  followUpsDue,
+  pipeline,
+  repPeriodReport,
+  timeliness,
+} from "@leadledger/projections";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { type JsonSchema, toJsonSchema } from "./json-schema.js";
+import { invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
+import {
+  ConversionRateQueryText,
+  decodeRequestPart,
+  FollowUpsQueryText,
+  PipelineQueryText,
+  PositionText,
+  RangeReportQueryText,
+  RepReportQueryText,
+} from "./query-codecs.js";
+import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
+import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const iso = (millis: number): string => new Date(millis).toISOString();
+
+// A view is a pure function of the rows and its parameters, and the runner hands out the
+// same rows array until its next commit: an answer computed once serves every identical
+// query until then. Views that depend on "now" see it to the minute so that they can be
+// kept too.
+const MAX_KEPT_PER_ROWS = 256;
+type Answer = E.Either<ProblemDetails, unknown>;
+const kept = new WeakMap<SummaryRows, Map<string, Answer>>();
+const memoised = (rows: SummaryRows, key: string, compute: () => Answer): Answer => {
+  const known = kept.get(rows)?.get(key);
+  if (known !== undefined) return known;
+  let answers = kept.get(rows);
+  if (answers === undefined) {
+    answers = new Map();
+    kept.set(rows, answers);
+  }
+  const answer = compute();
+  if (answers.size >= MAX_KEPT_PER_ROWS) answers.clear();
+  answers.set(key, answer);
+  return answer;
+};
+
+const viewerKey = (actor: Actor): string =>
+  `${actor.role}\u001f${actor.department}\u001f${actor.id}`;
+
+/** A query's range: `[from, to)`, by default the year up to the end of today. */
+const rangeOf = (
+  query: { readonly from?: string; readonly to?: string },
+  now: number,
+  offsetMinutes: number,
+): E.Either<ProblemDetails, { readonly from: number; readonly to: number }> => {
+  const shift = offsetMinutes * MINUTE;
+  const endOfToday = Math.floor((now + shift) / DAY) * DAY + DAY - shift;
+  const to = query.to === undefined ? endOfToday : Date.parse(query.to);
+  const from = query.from === undefined ? to - 365 * DAY : Date.parse(query.from);
+  if (from > to) {
+    return E.left(invalidInput([{ path: "query.from", expected: "an instant not after `to`" }]));
+  }
+  return E.right({ from, to });
+};
+
+interface ViewRoute<Q> {
+  readonly url: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly query: t.Decoder<unknown, Q> & t.Mixed;
+  readonly answer: (
+    rows: SummaryRows,
+    query: Q,
+    viewer: Actor,
+    now: number,
+  ) => E.Either<ProblemDetails, unknown>;
+}
+
+/** A view route with its query type hidden: it decodes its own query. */
+interface RegisteredView {
+  readonly url: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly querySchema: JsonSchema;
+  readonly answer: (rows: SummaryRows, rawQuery: unknown, viewer: Actor, now: number) => Answer;
+}
+
+const viewRoute = <Q>(route: ViewRoute<Q>): RegisteredView => ({
+  url: route.url,
+  summary: route.summary,
+  description: route.description,
+  querySchema: toJsonSchema(route.query),
+  answer: (rows, rawQuery, viewer, now) => {
+    const query = decodeRequestPart(route.query, rawQuery, "query");
+    return E.isLeft(query)
+      ? E.left(invalidInput(query.left))
+      : route.answer(rows, query.right, viewer, now);
+  },
+});
+
+const MinPositionQuery = t.partial({ minPosition: PositionText });
+
+/** Registers the views and the rep report: each reads the read model, scoped to the caller. */
+export const registerViewRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  const offsetOf = (query: { readonly utcOffsetMinutes?: number }): number =>
+    query.utcOffsetMinutes ?? context.utcOffsetMinutes;
+  const routes: readonly RegisteredView[] = [
+    viewRoute({
+      url: "/views/pipeline",
+      summary: "Pipeline: active leads by stage, grade, owner, department, source",
+      description: "`by` picks the breakdown, e.g. `stage,grade`; without it one total.",
+      query: PipelineQueryText,
+      answer: (rows, query, viewer) =>
+        E.right(pipeline(rows, { viewer, ...(query.by === undefined ? {} : { by: query.by }) })),
+    }),
+    viewRoute({
+      url: "/views/conversion-rate",
+      summary: "Conversion rate (轉化率), numerator and denominator with every rate",
+      description:
+        "`basis=cohort` (default): leads acquired in [from, to) and followed up, converted within `windowDays`; `basis=period`: conversions in the range over leads under follow-up in it. Range defaults to the year up to the end of today.",
+      query: ConversionRateQueryText,
+      answer: (rows, query, viewer, now) => {
+        const range = rangeOf(query, now, offsetOf(query));
+        if (E.isLeft(range)) return range;
+        return E.right(
+          conversionRate(rows, {
+            viewer,
+            range: range.right,
+            basis: query.basis ?? "cohort",
+            utcOffsetMinutes: offsetOf(query),
+            ...(query.by === undefined ? {} : { by: query.by }),
+            ...(query.period === undefined ? {} : { period: query.period }),
+            ...(query.windowDays === undefined ? {} : { windowDays: query.windowDays }),
+          }),
+        );
+      },
+    }),
+    viewRoute({
+      url: "/views/follow-up-cycle",
+      summary: "Follow-up cycle (跟進週期): first follow-up to conversion, in days",
+      description: "Over the leads converted in [from, to): count, mean, median, 90th percentile.",
+      query: RangeReportQueryText,
+      answer: (rows, query, viewer, now) => {
+        const range = rangeOf(query, now, offsetOf(query));
+        if (E.isLeft(range)) return range;
+        return E.right(
+          followUpCycle(rows, {
+            viewer,
+            range: range.right,
+            utcOffsetMinutes: offsetOf(query),
+            ...(query.by === undefined ? {} : { by: query.by }),
+            ...(query.period === undefined ? {} : { period: query.period }),
+          }),
+        );
+      },
+    }),
+    viewRoute({
+      url: "/views/timeliness",
+      summary: "Follow-up timeliness (跟進及時率) and entry timeliness, within 24 h",
+      description:
+        "Over the leads acquired in [from, to); first contacts not yet due are left out.",
+      query: RangeReportQueryText,
+      answer: (rows, query, viewer, now) => {
+        const range = rangeOf(query, now, offsetOf(query));
+        if (E.isLeft(range)) return range;
+        return E.right(
+          timeliness(rows, {
+            viewer,
+            now,
+            range: range.right,
+            utcOffsetMinutes: offsetOf(query),
+            ...(query.by === undefined ? {} : { by: query.by }),
+            ...(query.period === undefined ? {} : { period: query.period }),
+          }),
+        );
+      },
+    }),
+    viewRoute({
+      url: "/views/follow-ups",
+      summary: "Due and overdue follow-ups per owner",
+      description: "Due: within `horizonHours` (default 24) from now; overdue: before now.",
+      query: FollowUpsQueryText,
+      answer: (rows, query, viewer, now) => {
+        const report = followUpsDue(rows, {
+          viewer,
+          now,
+          ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
+        });
+        const owners = report.owners.filter(
+          (owner) => query.owner === undefined || owner.ownerId === query.owner,
+        );
+        return E.right({
+          asOf: iso(now),
+          due: report.due,
+          overdue: report.overdue,
+          owners: owners.map((owner) => ({
+            ...owner,
+            leads: owner.leads.map((lead) => ({ ...lead, dueAt: iso(lead.dueAt) })),
+          })),
+        });
+      },
+    }),
+    viewRoute({
+      url: "/reports/reps",
+      summary: "Per-rep review: `period=2026-11` (monthly light) or `2026-Q4` (quarterly full)",
+      description:
+        "Effective leads gained, timeliness, cohort and period conversion, cycle, due and overdue follow-ups, per rep.",
+      query: RepReportQueryText,
+      answer: (rows, query, viewer, now) => {
+        const offset = offsetOf(query);
+        const { granularity, year, firstMonth } = query.period;
+        // The second day of the period's first month, in the report's calendar: inside it
+        // whatever the offset.
+        const containing = Date.UTC(year, firstMonth, 2) - offset * MINUTE;
+        const report = repPeriodReport(rows, {
+          viewer,
+          granularity,
+          containing,
+          now,
+          utcOffsetMinutes: offset,
+          ...(query.windowDays === undefined ? {} : { windowDays: query.windowDays }),
+          ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
+        });
+        return E.right({
+          ...report,
+          period: {
+            label: report.period.label,
+            from: iso(report.period.from),
+            to: iso(report.period.to),
+          },
+        });
+      },
+    }),
+  ];
+
+  for (const route of routes) {
+    app.get(
+      route.url,
+      {
+        schema: {
+          tags: ["views"],
+          summary: route.summary,
+          description: `${route.description} Scoped to the caller: a rep sees own leads, a head the department, an executive all. \`minPosition\` waits for the read model to include a write.`,
+          querystring: route.querySchema,
+          response: { 200: objectSchema("the view"), ...PROBLEM_RESPONSES },
+          security: [{ bearer: [] }],
+        },
+      },
+      (request: FastifyRequest, reply: FastifyReply) => answerView(context, route, request, reply),
+    );
+  }
+};
+
+const answerView = async (
+  context: RouteContext,
+  route: RegisteredView,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> => {
+  const viewer = context.actorOf(request);
+  const position = decodeRequestPart(MinPositionQuery, request.query, "query");
+  if (E.isLeft(position)) return sendProblem(reply, invalidInput(position.left));
+  const waited = await context.readYourWrites(position.right.minPosition);
+  if (E.isLeft(waited)) return sendProblem(reply, waited.left);
+  const now = Math.floor(context.clock() / MINUTE) * MINUTE;
+  const rows = context.readModel.summaries();
+  // Fastify parses a query string into plain strings (arrays for repeated keys): as JSON
+  // it keys the answer exactly as the decoder will read it.
+  const raw: Record<string, unknown> = { ...(request.query ?? {}) };
+  delete raw.minPosition;
+  const key = `${route.url}\u001f${viewerKey(viewer)}\u001f${now}\u001f${JSON.stringify(raw)}`;
+  const answer = memoised(rows, key, () => route.answer(rows, request.query, viewer, now));
+  return E.isLeft(answer) ? sendProblem(reply, answer.left) : sendJson(reply, 200, answer.right);
+};
