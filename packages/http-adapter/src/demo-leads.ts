@@ -342,8 +342,10 @@ export const demoCommands = (
       }
     } else if (dice.chance(0.05)) {
       const other = reps.find((r) => r.department === rep.department && r.id !== rep.id);
-      // Last, so that every earlier command is still the first owner's own.
-      const movedAt = workingHours(lastFollowUp + dice.int(1, 5) * DAY, dice);
+      // After the lead's latest step (a conversion may come well after the last
+      // follow-up), so that every earlier command is still the first owner's own.
+      const latestStep = commands.reduce((latest, step) => Math.max(latest, step.recordedAt), 0);
+      const movedAt = workingHours(latestStep + dice.int(1, 5) * DAY, dice);
       if (other !== undefined) {
         push(
           head,
