@@ -409,10 +409,14 @@ const withFollowUpEffects = (
 const personalPart = <P extends Record<string, unknown>>(
   fields: P,
 ): { personal?: { [K in keyof P]: Exclude<P[K], undefined> } } => {
-  const present = Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  );
-  return Object.keys(present).length === 0 ? {} : { personal: present as never };
+  let present: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    present ??= {};
+    present[key] = value;
+  }
+  return present === undefined ? {} : { personal: present as never };
 };
 
 const isEmptyChange = (part: object): boolean =>

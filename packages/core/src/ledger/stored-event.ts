@@ -37,23 +37,20 @@ export const toStoredEvents = (
       const sealed = sealPersonal(context.key, event.metadata.leadId, event.type, personal);
       data = { ...facts, personal: sealed } as JsonObject;
     }
-    const unchained = {
+    const metadata: Record<string, unknown> = {
+      ...event.metadata,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      commandDigest: context.commandDigest,
+    };
+    // Hashed before the hash is added: chainHash covers the metadata without it.
+    const hash = chainHash(previousHash, {
       type: event.type,
       data,
-      metadata: {
-        ...event.metadata,
-        schemaVersion: CURRENT_SCHEMA_VERSION,
-        commandDigest: context.commandDigest,
-      } as JsonObject,
-    };
-    const hash = chainHash(previousHash, unchained);
+      metadata: metadata as JsonObject,
+    });
+    metadata[CHAIN_HASH_KEY] = hash;
     previousHash = hash;
-    return {
-      id: context.newId(),
-      type: unchained.type,
-      data: unchained.data,
-      metadata: { ...unchained.metadata, [CHAIN_HASH_KEY]: hash },
-    };
+    return { id: context.newId(), type: event.type, data, metadata: metadata as JsonObject };
   });
 };
 

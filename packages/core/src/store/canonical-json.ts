@@ -8,18 +8,26 @@ import type { JsonValue } from "./event-store.js";
  * Properties whose value is `undefined` are left out, as JSON.stringify does.
  */
 export const canonicalJson = (value: JsonValue | undefined): string => {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new RangeError(`${value} has no JSON form`);
-    }
-    return JSON.stringify(value) ?? "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError(`${value} has no JSON form`);
+      // For finite numbers this is JSON.stringify's (and RFC 8785's) form.
+      return String(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "undefined":
+      return "null";
+    default:
+      break;
   }
+  if (value === null) return "null";
   if (Array.isArray(value)) {
     let text = "[";
     for (let i = 0; i < value.length; i++) {
       if (i > 0) text += ",";
-      const item = value[i];
-      text += item === undefined ? "null" : canonicalJson(item);
+      text += canonicalJson(value[i]);
     }
     return `${text}]`;
   }
@@ -32,7 +40,21 @@ export const canonicalJson = (value: JsonValue | undefined): string => {
     if (item === undefined) continue;
     if (!first) text += ",";
     first = false;
-    text += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+    text += quotedKey(key);
+    text += ":";
+    text += canonicalJson(item);
   }
   return `${text}}`;
+};
+
+// The same few dozen keys recur in every event and command: quote each once.
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+const quotedKey = (key: string): string => {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 };
