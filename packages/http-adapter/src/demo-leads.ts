@@ -1,31 +1,28 @@
 import type { Actor, LeadLedger } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MINUTE = 60_000;
 
-/** A small seeded generator (mulberry32): the same anchor always lays out the same leads. */
+/** Seeded dice (pure-rand's xoroshiro128+): the same anchor always lays out the same leads. */
 class Dice {
-  private state: number;
+  private readonly rng: RandomGenerator;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let x = this.state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+    this.rng = xoroshiro128plus(seed);
   }
   chance(p: number): boolean {
-    return this.next() < p;
+    return uniformFloat64(this.rng) < p;
   }
   int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
+    return uniformInt(this.rng, min, max);
   }
   pick<T>(values: readonly T[]): T {
-    return values[Math.floor(this.next() * values.length)] as T;
+    return values[uniformInt(this.rng, 0, values.length - 1)] as T;
   }
 }
 

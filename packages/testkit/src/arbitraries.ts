@@ -14,6 +14,7 @@ import {
   type LeadId,
   type LeadState,
   TBC,
+  Topic,
 } from "@leadledger/core";
 import * as fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
@@ -173,18 +174,9 @@ export const arbFollowUpCommand = (
     leadId,
     occurredAt: new Date(occurredAt).toISOString(),
   };
-  const topics = fc.uniqueArray(
-    fc.constantFrom(
-      "franchise-policy",
-      "fees",
-      "site",
-      "contract-terms",
-      "investment-return",
-      "general-info",
-      "materials",
-    ),
-    { maxLength: 3 },
-  );
+  const topics = fc.uniqueArray(fc.constantFrom(...(Object.keys(Topic.keys) as Topic[])), {
+    maxLength: 3,
+  });
   const intent = fc.constantFrom(...INTENT_ORDER);
   const fit = fc.constantFrom("meets", "fails", "unknown");
   return fc.oneof(

@@ -1,10 +1,15 @@
 import {
+  Channel,
   type GlobalPosition,
   type JsonObject,
   LEAD_STREAM_PREFIX,
   type RecordedEvent,
 } from "@leadledger/core";
 import fc from "fast-check";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 /** How a generated global log of lead histories is shaped. Every field has a default. */
 export interface RecordedHistoryOptions {
@@ -32,41 +37,37 @@ const MINUTE = 60_000;
 const DEFAULT_START = Date.UTC(2026, 0, 5);
 
 /**
- * The state of a small, fast pseudo-random generator (mulberry32). Not for secrets: it
- * only has to make generated histories reproducible from a seed.
+ * Seeded dice over pure-rand's xoroshiro128+. Not for secrets: it only has to make
+ * generated histories reproducible from a seed.
  */
 class Dice {
-  private state: number;
+  private readonly rng: RandomGenerator;
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.rng = xoroshiro128plus(seed);
   }
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    return uniformFloat64(this.rng);
   }
   chance(p: number): boolean {
     return this.next() < p;
   }
   /** An integer in [min, max]. */
   int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
+    return uniformInt(this.rng, min, max);
   }
   between(min: number, max: number): number {
     return min + this.next() * (max - min);
   }
   pick<T>(values: readonly T[]): T {
-    return values[Math.floor(this.next() * values.length)] as T;
+    return values[uniformInt(this.rng, 0, values.length - 1)] as T;
   }
   private readonly bytes = Buffer.alloc(32);
   /** Random lower-case hex, at most 64 digits, as one flat string. */
   hex(length: number): string {
     const words = Math.ceil(length / 8);
     for (let i = 0; i < words; i++) {
-      this.bytes.writeUInt32LE((this.next() * 4_294_967_296) >>> 0, i * 4);
+      this.bytes.writeUInt32LE(this.rng.next() >>> 0, i * 4);
     }
     return this.bytes.toString("hex", 0, Math.ceil(length / 2)).slice(0, length);
   }
@@ -78,17 +79,7 @@ class Dice {
   }
 }
 
-const CHANNELS = [
-  "website",
-  "social-media",
-  "industry-site",
-  "exhibition",
-  "field-visit",
-  "partner-referral",
-  "industry-association",
-  "inbound-inquiry",
-  "market-research",
-] as const;
+const CHANNELS = Object.keys(Channel.keys) as readonly Channel[];
 const SOURCE_CLASSES = ["own", "own", "own", "partner", "competitor"] as const;
 const REGIONS = ["华东", "华南", "华北", "西南", "华中", "东北"] as const;
 const INDUSTRIES = ["餐饮", "零售", "教育", "酒店", "医疗", "物流", "制造"] as const;

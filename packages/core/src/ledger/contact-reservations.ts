@@ -45,6 +45,34 @@ const holderOf = (event: RecordedEvent): string =>
   typeof event.data.leadId === "string" ? event.data.leadId : "";
 
 /**
+ * Appends one reservation event after `last` (or to a new stream): done, an error, or
+ * "conflict" when another writer got in first and the caller should read again.
+ */
+const appendAfter = async (
+  context: Pick<ReservationContext, "store" | "newId" | "now" | "commandId">,
+  stream: string,
+  last: RecordedEvent | undefined,
+  type: string,
+  data: { readonly leadId: string; readonly kind?: ContactIdentity["kind"] },
+): Promise<E.Either<LeadError, void> | "conflict"> => {
+  const appended = await context.store.appendToStream(
+    stream,
+    [
+      {
+        id: context.newId(),
+        type,
+        data,
+        metadata: { recordedAt: new Date(context.now).toISOString(), commandId: context.commandId },
+      },
+    ],
+    { expectedRevision: last === undefined ? NO_STREAM : last.revision },
+  );
+  if (E.isRight(appended)) return E.right(undefined);
+  if (appended.left.code === "concurrency.conflict") return "conflict";
+  return E.left(fromStoreError(data.leadId, appended.left));
+};
+
+/**
  * Reserves an identity for a lead. Refused with `lead.duplicate` (naming the holder) when
  * an active lead holds it, with `lead.suppressed` when the person asked to be erased and
  * no renewed consent is given.
@@ -77,25 +105,11 @@ export const reserveIdentity = async (
     if (last?.type === CONTACT_SUPPRESSED && !renewedConsent) {
       return E.left(leadError("lead.suppressed", { matchedOn: identity.kind }));
     }
-    const appended = await context.store.appendToStream(
-      stream,
-      [
-        {
-          id: context.newId(),
-          type: CONTACT_RESERVED,
-          data: { leadId, kind: identity.kind },
-          metadata: {
-            recordedAt: new Date(context.now).toISOString(),
-            commandId: context.commandId,
-          },
-        },
-      ],
-      { expectedRevision: last === undefined ? NO_STREAM : last.revision },
-    );
-    if (E.isRight(appended)) return E.right(undefined);
-    if (appended.left.code !== "concurrency.conflict") {
-      return E.left(fromStoreError(leadId, appended.left));
-    }
+    const appended = await appendAfter(context, stream, last, CONTACT_RESERVED, {
+      leadId,
+      kind: identity.kind,
+    });
+    if (appended !== "conflict") return appended;
   }
   return E.left(
     leadError("concurrency.conflict", {
@@ -127,25 +141,14 @@ export const releaseIdentity = async (
     if (heldByOther) return E.right(undefined);
     if (!suppress && !ours) return E.right(undefined);
     if (suppress && last?.type === CONTACT_SUPPRESSED) return E.right(undefined);
-    const appended = await context.store.appendToStream(
+    const appended = await appendAfter(
+      context,
       stream,
-      [
-        {
-          id: context.newId(),
-          type: suppress ? CONTACT_SUPPRESSED : CONTACT_RELEASED,
-          data: { leadId },
-          metadata: {
-            recordedAt: new Date(context.now).toISOString(),
-            commandId: context.commandId,
-          },
-        },
-      ],
-      { expectedRevision: last === undefined ? NO_STREAM : last.revision },
+      last,
+      suppress ? CONTACT_SUPPRESSED : CONTACT_RELEASED,
+      { leadId },
     );
-    if (E.isRight(appended)) return E.right(undefined);
-    if (appended.left.code !== "concurrency.conflict") {
-      return E.left(fromStoreError(leadId, appended.left));
-    }
+    if (appended !== "conflict") return appended;
   }
   return E.left(leadError("concurrency.conflict", { leadId, expected: "any", actual: NO_STREAM }));
 };

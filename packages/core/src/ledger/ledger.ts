@@ -192,16 +192,18 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   /** One command per lead at a time in this process; other processes meet the revision check. */
   const serialised = <T>(leadId: string, work: () => Promise<T>): Promise<T> => {
-    const before = queues.get(leadId) ?? Promise.resolve();
-    const run = before.then(work, work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
+    const before = queues.get(leadId);
+    // Nothing queued on this lead (the usual case): start at once rather than a tick later.
+    const run = before === undefined ? work() : before.then(work, work);
+    const tail: Promise<void> = run.then(
+      () => {
+        if (queues.get(leadId) === tail) queues.delete(leadId);
+      },
+      () => {
+        if (queues.get(leadId) === tail) queues.delete(leadId);
+      },
     );
     queues.set(leadId, tail);
-    void tail.then(() => {
-      if (queues.get(leadId) === tail) queues.delete(leadId);
-    });
     return run;
   };
 
