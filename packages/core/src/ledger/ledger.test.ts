@@ -1,4 +1,5 @@
 import {
+  amendLead,
   captureLead,
   convertLead,
   executiveActor,
@@ -251,6 +252,44 @@ describe("rule 9: duplicates, found with the store alone", () => {
     ok(await ledger.execute(headActor, flagForPurge({ reason: "invalid-data" } as never)));
     ok(await ledger.execute(headActor, purgeLead()));
     ok(await ledger.execute(repActor, second()));
+  });
+
+  it("an amended phone moves the reservation: the new number is held, the old one free", async () => {
+    const { ledger } = setup();
+    ok(await ledger.execute(repActor, capture));
+    ok(
+      await ledger.execute(
+        repActor,
+        amendLead({ contact: { phone: "+86 137 0000 1111" } } as never),
+      ),
+    );
+    const withNewPhone = second({
+      contact: { ...capture.contact, phone: "13700001111", email: "other@example.cn" },
+    });
+    expect(E.isLeft(await ledger.execute(repActor, withNewPhone))).toBe(true);
+    const withOldPhone = second({
+      commandId: "capture-3",
+      contact: { ...capture.contact, email: "third@example.cn" },
+    });
+    ok(await ledger.execute(repActor, withOldPhone));
+  });
+
+  it("an amendment to a phone another lead holds is refused as a duplicate", async () => {
+    const { ledger } = setup();
+    ok(await ledger.execute(repActor, capture));
+    ok(
+      await ledger.execute(
+        repActor,
+        second({
+          contact: { ...capture.contact, phone: "+86 137 0000 2222", email: "b@example.cn" },
+        }),
+      ),
+    );
+    const result = await ledger.execute(
+      repActor,
+      amendLead({ contact: { phone: "13700002222" } } as never),
+    );
+    expect(E.isLeft(result) && result.left.code).toBe("lead.duplicate");
   });
 
   it("with the flag policy, captures the duplicate flagged as a duplicate of the first", async () => {

@@ -407,46 +407,54 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(decision)) return decision;
     const events = [...decision.right];
 
-    const key = await keyOf(leadId, command.type === "CaptureLead");
-    if (E.isLeft(key)) return key;
-    if (key.right.status !== "active") {
-      // A purged lead was refused above; a lost key for a live lead is not recoverable here.
-      return E.left(leadError("lead.purged", { leadId }));
-    }
-
     // Rule 9 and the erasure bookkeeping need the identities before and after the command.
     const reservations = reservationContext(command.commandId, now);
-    let reserved: ContactIdentity[] = [];
+    const capturing = command.type === "CaptureLead";
+    const captured = capturing ? contactIdentities(command.contact, region) : [];
+    // A capture's key and its reservations do not depend on each other: asked for together,
+    // they share the stores' group commits instead of waiting on one commit each.
+    const [key, holds] = await Promise.all([
+      keyOf(leadId, capturing),
+      Promise.all(
+        captured.map((identity) =>
+          reserveIdentity(
+            reservations,
+            identity,
+            leadId,
+            capturing && command.renewedConsent !== undefined,
+          ),
+        ),
+      ),
+    ]);
+    let reserved: ContactIdentity[] = captured.filter((_, index) => {
+      const held = holds[index];
+      return held !== undefined && E.isRight(held);
+    });
     let toRelease: ContactIdentity[] = [];
     let purge: { personal: CapturedPersonal | undefined; erasure: boolean } | undefined;
-    if (command.type === "CaptureLead") {
-      const identities = contactIdentities(command.contact, region);
-      for (const identity of identities) {
-        const held = await reserveIdentity(
-          reservations,
-          identity,
-          leadId,
-          command.renewedConsent !== undefined,
-        );
-        if (E.isLeft(held)) {
-          if (held.left.code === "lead.duplicate" && duplicatePolicy === "flag") {
-            if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
-              const capture = events[0];
-              if (capture === undefined) throw new Error("a capture decides at least one event");
-              events.push({
-                type: "LeadFlaggedForPurge",
-                data: { reason: "duplicate", duplicateOf: held.left.existingLeadId as LeadId },
-                metadata: capture.metadata,
-              });
-            }
-            continue;
-          }
-          await releaseAll(reservations, reserved, leadId);
-          return held;
+    if (E.isLeft(key) || key.right.status !== "active") {
+      await releaseAll(reservations, reserved, leadId);
+      // A purged lead was refused above; a lost key for a live lead is not recoverable here.
+      return E.isLeft(key) ? key : E.left(leadError("lead.purged", { leadId }));
+    }
+    for (const held of holds) {
+      if (E.isRight(held)) continue;
+      if (held.left.code === "lead.duplicate" && duplicatePolicy === "flag") {
+        if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
+          const capture = events[0];
+          if (capture === undefined) throw new Error("a capture decides at least one event");
+          events.push({
+            type: "LeadFlaggedForPurge",
+            data: { reason: "duplicate", duplicateOf: held.left.existingLeadId as LeadId },
+            metadata: capture.metadata,
+          });
         }
-        reserved.push(identity);
+        continue;
       }
-    } else if (command.type === "AmendLead" && command.contact !== undefined) {
+      await releaseAll(reservations, reserved, leadId);
+      return held;
+    }
+    if (command.type === "AmendLead" && command.contact !== undefined) {
       const personal = await currentPersonal(leadId);
       if (E.isLeft(personal)) return personal;
       const before = contactIdentities(personal.right?.contact, region);

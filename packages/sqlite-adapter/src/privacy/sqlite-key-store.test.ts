@@ -45,6 +45,33 @@ describe("SQLite key store", () => {
     await reopened.close();
   });
 
+  it("commits keys asked for together in one go, each caller getting its own lead's key", async () => {
+    const store = openSqliteKeyStore({ path: join(tempDirectory(), "keys.sqlite") });
+    const candidates = Array.from({ length: 200 }, () => randomBytes(32));
+    const raced = [randomBytes(32), randomBytes(32)];
+    const [lookups, racing] = await Promise.all([
+      Promise.all(candidates.map((key, i) => store.ensureKey(`lead-${i}`, key))),
+      Promise.all(raced.map((key) => store.ensureKey("contested", key))),
+    ]);
+    lookups.forEach((result, i) => {
+      expect(lookup(result)).toEqual({
+        status: "active",
+        key: new Uint8Array(candidates[i] ?? []),
+      });
+    });
+    // Two captures of one lead in the same group: the first candidate wins for both.
+    for (const result of racing) {
+      expect(lookup(result)).toEqual({ status: "active", key: new Uint8Array(raced[0] ?? []) });
+    }
+    await store.close();
+    const reopened = openSqliteKeyStore({ path: store.path });
+    expect(lookup(await reopened.getKey("lead-199"))).toEqual({
+      status: "active",
+      key: new Uint8Array(candidates[199] ?? []),
+    });
+    await reopened.close();
+  });
+
   it("leaves no byte of a destroyed key in the file, its WAL or a backup", async () => {
     const directory = tempDirectory();
     const files = ledgerFiles(directory);

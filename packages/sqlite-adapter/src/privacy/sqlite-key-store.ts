@@ -37,6 +37,15 @@ CREATE TABLE IF NOT EXISTS lead_keys (
 
 type KeyRow = { key: Buffer | null };
 
+interface EnsureRequest {
+  readonly leadId: string;
+  readonly candidate: Buffer;
+  readonly resolve: (result: Either<StoreUnavailable, KeyLookup>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const MAX_KEYS_PER_COMMIT = 512;
+
 const lookupOf = (row: KeyRow | undefined): KeyLookup => {
   if (row === undefined) return { status: "missing" };
   if (row.key === null) return { status: "destroyed" };
@@ -84,10 +93,12 @@ export const openSqliteKeyStore = (options: SqliteKeyStoreOptions): SqliteKeySto
   const forget = db.prepare<[string]>(
     "INSERT INTO lead_keys (lead_id, key) VALUES (?, NULL) ON CONFLICT (lead_id) DO UPDATE SET key = NULL",
   );
-  const ensure = db.transaction((leadId: string, candidate: Buffer) => {
-    insertIfAbsent.run(leadId, candidate);
-    return lookupOf(select.get(leadId));
-  });
+  const ensureAll = db.transaction((wanted: readonly EnsureRequest[]) =>
+    wanted.map(({ leadId, candidate }) => {
+      insertIfAbsent.run(leadId, candidate);
+      return lookupOf(select.get(leadId));
+    }),
+  );
   const destroy = db.transaction((leadId: string) => {
     zero.run(leadId);
     forget.run(leadId);
@@ -102,6 +113,42 @@ export const openSqliteKeyStore = (options: SqliteKeyStoreOptions): SqliteKeySto
       const unavailable = unavailableFrom(error);
       if (unavailable === undefined) throw error;
       return E.left(unavailable);
+    }
+  };
+
+  // Group commit: better-sqlite3 is synchronous, so one transaction (and one fsync) per
+  // key would stall the event loop once per capture. Keys asked for in the same turn are
+  // stored in one transaction; each caller still gets its own lead's answer.
+  let waiting: EnsureRequest[] = [];
+  let drainScheduled = false;
+  const drain = (): void => {
+    drainScheduled = false;
+    const group = waiting.slice(0, MAX_KEYS_PER_COMMIT);
+    waiting = waiting.slice(MAX_KEYS_PER_COMMIT);
+    if (waiting.length > 0) {
+      drainScheduled = true;
+      setImmediate(drain);
+    }
+    if (group.length === 0) return;
+    if (closed) {
+      for (const request of group) {
+        request.reject(new Error(`The SQLite key store on ${options.path} is closed`));
+      }
+      return;
+    }
+    try {
+      const lookups = ensureAll.immediate(group);
+      group.forEach((request, index) => {
+        const lookup = lookups[index];
+        if (lookup === undefined) request.reject(new Error("a key lookup went missing"));
+        else request.resolve(E.right(lookup));
+      });
+    } catch (error) {
+      const unavailable = unavailableFrom(error);
+      for (const request of group) {
+        if (unavailable === undefined) request.reject(error);
+        else request.resolve(E.left(unavailable));
+      }
     }
   };
 
@@ -126,8 +173,16 @@ export const openSqliteKeyStore = (options: SqliteKeyStoreOptions): SqliteKeySto
 
   return {
     path: options.path,
-    ensureKey: async (leadId, candidate) =>
-      using(() => ensure.immediate(leadId, Buffer.from(candidate))),
+    ensureKey: (leadId, candidate) =>
+      new Promise((resolve, reject) => {
+        if (closed) throw new Error(`The SQLite key store on ${options.path} is closed`);
+        waiting.push({ leadId, candidate: Buffer.from(candidate), resolve, reject });
+        if (!drainScheduled) {
+          drainScheduled = true;
+          // After the I/O callbacks of this turn, so that concurrent captures share a commit.
+          setImmediate(drain);
+        }
+      }),
     getKey: async (leadId) => using(() => lookupOf(select.get(leadId))),
     destroyKey: async (leadId) =>
       E.flatten(
