@@ -71,7 +71,10 @@ const groupValue = (
  * the order of their group values, so a report never depends on the order of its rows.
  */
 export class Cells<D extends ReportDimension | PipelineDimension, A> {
-  private readonly cells = new Map<string, { group: GroupKey; value: A }>();
+  // A tree of maps, one level per dimension: finding a row's cell allocates nothing, where
+  // a joined string key allocated (and hashed) a new string for every row of every view.
+  private readonly root = new Map<string, unknown>();
+  private readonly cells: { key: string[]; group: GroupKey; value: A }[] = [];
   constructor(
     private readonly by: readonly D[],
     private readonly make: () => A,
@@ -79,22 +82,50 @@ export class Cells<D extends ReportDimension | PipelineDimension, A> {
 
   /** The accumulator of the row's group; `period` is the row's period label, if any. */
   of(row: LeadSummary, period = ""): A {
-    let key = "";
-    for (const dimension of this.by) key += `${groupValue(row, dimension, period)}\u001f`;
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      const group: Partial<Record<ReportDimension | PipelineDimension, string>> = {};
-      for (const dimension of this.by) group[dimension] = groupValue(row, dimension, period);
-      cell = { group, value: this.make() };
-      this.cells.set(key, cell);
+    const by = this.by;
+    if (by.length === 0) return this.leaf(this.root, "", row, period);
+    let level = this.root;
+    const last = by.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = groupValue(row, by[i] as D, period);
+      let next = level.get(value) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
     }
-    return cell.value;
+    return this.leaf(level, groupValue(row, by[last] as D, period), row, period);
+  }
+
+  private leaf(level: Map<string, unknown>, value: string, row: LeadSummary, period: string): A {
+    const found = level.get(value) as A | undefined;
+    if (found !== undefined) return found;
+    const group: Partial<Record<ReportDimension | PipelineDimension, string>> = {};
+    const key: string[] = [];
+    for (const dimension of this.by) {
+      const part = groupValue(row, dimension, period);
+      group[dimension] = part;
+      key.push(part);
+    }
+    const made = this.make();
+    level.set(value, made);
+    this.cells.push({ key, group, value: made });
+    return made;
   }
 
   /** Every cell, ordered by group. */
   entries(): { group: GroupKey; value: A }[] {
-    return [...this.cells.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, cell]) => cell);
+    return [...this.cells].sort((a, b) => compareKeys(a.key, b.key));
   }
 }
+
+// Ordered as the joined keys were, value by value: a report's cells keep their order.
+const compareKeys = (a: readonly string[], b: readonly string[]): number => {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+};
