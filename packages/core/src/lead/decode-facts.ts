@@ -40,15 +40,25 @@ export const decodeLeadEventFacts = (
     paths,
   });
   if (!isLeadEventType(recorded.type)) return E.left(failure(["type"]));
-  const facts = (LEAD_EVENT_SCHEMAS[recorded.type].facts as t.Mixed).decode(recorded.data);
+  const factsCodec = LEAD_EVENT_SCHEMAS[recorded.type].facts as t.Mixed;
+  // The common case, checked without allocating: io-ts's guards run the same checks as
+  // decode (brands included) but build no Either and copy nothing. Decode then only runs
+  // to say what is wrong. Extra keys (the sealed personal part, the chain hash) are left
+  // out of the facts as decode would strip them.
+  if (factsCodec.is(recorded.data) && LeadEventMetadata.is(recorded.metadata)) {
+    const { personal: _sealed, ...data } = recorded.data;
+    return E.right({
+      type: recorded.type,
+      data,
+      metadata: recorded.metadata,
+    } as LeadEventFactsOnly);
+  }
+  const facts = factsCodec.decode(recorded.data);
   if (E.isLeft(facts)) return E.left(failure(pathsOf(facts.left).map((p) => `data.${p}`)));
   const metadata = LeadEventMetadata.decode(recorded.metadata);
   if (E.isLeft(metadata)) {
     return E.left(failure(pathsOf(metadata.left).map((p) => `metadata.${p}`)));
   }
-  return E.right({
-    type: recorded.type,
-    data: facts.right,
-    metadata: metadata.right,
-  } as LeadEventFactsOnly);
+  const { personal: _sealed, ...data } = facts.right as { personal?: unknown };
+  return E.right({ type: recorded.type, data, metadata: metadata.right } as LeadEventFactsOnly);
 };
