@@ -9,6 +9,7 @@ export * from "./lead/decide.js";
 export * from "./lead/decode-facts.js";
 export * from "./lead/errors.js";
 export * from "./lead/events.js";
+export * from "./lead/input-problems.js";
 export * from "./lead/state.js";
 export * from "./lead/stream-name.js";
 export * from "./lead/values.js";

@@ -6,6 +6,7 @@ import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema } from "./json-schema.js";
 import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
 import {
+  decodePathAndQuery,
   decodeRequestPart,
   GetLeadQuery,
   HistoryQuery,
@@ -150,21 +151,13 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
     },
     async (request, reply) => {
       const actor = context.actorOf(request);
-      const params = decodeRequestPart(LeadIdParams, request.params, "path");
-      const query = decodeRequestPart(GetLeadQuery, request.query, "query");
-      if (E.isLeft(params) || E.isLeft(query)) {
-        return sendProblem(
-          reply,
-          invalidInput([
-            ...(E.isLeft(params) ? params.left : []),
-            ...(E.isLeft(query) ? query.left : []),
-          ]),
-        );
-      }
-      const { asOf } = query.right;
+      const decoded = decodePathAndQuery({ params: LeadIdParams, query: GetLeadQuery }, request);
+      if (E.isLeft(decoded)) return sendProblem(reply, invalidInput(decoded.left));
+      const { params, query } = decoded.right;
+      const { asOf } = query;
       const found = await context.ledger.getLead(
         actor,
-        params.right.leadId,
+        params.leadId,
         asOf === undefined ? {} : { asOf },
       );
       if (E.isLeft(found)) return sendProblem(reply, problemOfLeadError(found.left));
@@ -187,18 +180,11 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
     },
     async (request, reply) => {
       const actor = context.actorOf(request);
-      const params = decodeRequestPart(LeadIdParams, request.params, "path");
-      const query = decodeRequestPart(HistoryQuery, request.query, "query");
-      if (E.isLeft(params) || E.isLeft(query)) {
-        return sendProblem(
-          reply,
-          invalidInput([
-            ...(E.isLeft(params) ? params.left : []),
-            ...(E.isLeft(query) ? query.left : []),
-          ]),
-        );
-      }
-      const history = await context.ledger.getHistory(actor, params.right.leadId);
+      const decoded = decodePathAndQuery({ params: LeadIdParams, query: HistoryQuery }, request);
+      if (E.isLeft(decoded)) return sendProblem(reply, invalidInput(decoded.left));
+      // Read from the event store, so always current: minPosition is accepted and met.
+      const { params } = decoded.right;
+      const history = await context.ledger.getHistory(actor, params.leadId);
       if (E.isLeft(history)) return sendProblem(reply, problemOfLeadError(history.left));
       const entries = history.right.entries;
       const lastRevision = entries[entries.length - 1]?.revision;

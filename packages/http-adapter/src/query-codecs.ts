@@ -3,6 +3,7 @@ import {
   type GlobalPosition,
   type InputProblem,
   Instant,
+  inputProblemsOf,
   LeadId,
   positionFromString,
 } from "@leadledger/core";
@@ -213,15 +214,18 @@ export const decodeRequestPart = <A>(
   where: string,
 ): E.Either<readonly InputProblem[], A> => {
   const decoded = codec.decode(input ?? {});
-  if (E.isRight(decoded)) return E.right(decoded.right);
-  const problems = new Map<string, InputProblem>();
-  for (const error of decoded.left) {
-    const keys = error.context
-      .map((entry) => entry.key)
-      .filter((k) => k !== "" && !/^\d+$/.test(k));
-    const path = [where, ...keys].join(".");
-    const expected = error.context[error.context.length - 1]?.type.name ?? "unknown";
-    problems.set(`${path}|${expected}`, { path, expected });
+  return E.isRight(decoded) ? E.right(decoded.right) : E.left(inputProblemsOf(decoded.left, where));
+};
+
+/** Decodes a request's path parameters and query together, reporting the problems of both. */
+export const decodePathAndQuery = <P, Q>(
+  codecs: { readonly params: t.Decoder<unknown, P>; readonly query: t.Decoder<unknown, Q> },
+  request: { readonly params: unknown; readonly query: unknown },
+): E.Either<readonly InputProblem[], { readonly params: P; readonly query: Q }> => {
+  const params = decodeRequestPart(codecs.params, request.params, "path");
+  const query = decodeRequestPart(codecs.query, request.query, "query");
+  if (E.isRight(params) && E.isRight(query)) {
+    return E.right({ params: params.right, query: query.right });
   }
-  return E.left([...problems.values()].slice(0, 20));
+  return E.left([...(E.isLeft(params) ? params.left : []), ...(E.isLeft(query) ? query.left : [])]);
 };

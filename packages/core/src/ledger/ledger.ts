@@ -9,10 +9,11 @@ import type { GradingPolicy } from "../grading/policy.js";
 import type { LeadCommand } from "../lead/commands.js";
 import { decodeLeadCommand } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "../lead/decide.js";
-import type { InputProblem, LeadError } from "../lead/errors.js";
+import type { LeadError } from "../lead/errors.js";
 import { leadError } from "../lead/errors.js";
 import type { CapturedPersonal, LeadEvent } from "../lead/events.js";
 import { isRedacted } from "../lead/events.js";
+import { inputProblemsOf } from "../lead/input-problems.js";
 import type { LeadState } from "../lead/state.js";
 import { foldLead, asOf as stateAsOf } from "../lead/state.js";
 import { leadStreamName } from "../lead/stream-name.js";
@@ -128,23 +129,6 @@ export interface LeadLedger {
   getHistory(actor: unknown, leadId: unknown): Promise<E.Either<LeadError, LeadHistory>>;
 }
 
-const problemsOf = (errors: t.Errors, prefix: string): InputProblem[] => {
-  const seen = new Set<string>();
-  const problems: InputProblem[] = [];
-  for (const error of errors) {
-    const path = [prefix, ...error.context.map((entry) => entry.key)]
-      .filter((key) => key !== "" && !/^\d+$/.test(key))
-      .join(".");
-    const expected = error.context[error.context.length - 1]?.type.name ?? "unknown";
-    const id = `${path}|${expected}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      problems.push({ path, expected });
-    }
-  }
-  return problems.slice(0, 20);
-};
-
 const decodeInput = <A>(
   codec: { readonly decode: (input: unknown) => t.Validation<A> },
   input: unknown,
@@ -153,7 +137,7 @@ const decodeInput = <A>(
   const result = codec.decode(input);
   return E.isLeft(result)
     ? E.left<LeadError, A>(
-        leadError("input.invalid", { problems: problemsOf(result.left, prefix) }),
+        leadError("input.invalid", { problems: inputProblemsOf(result.left, prefix) }),
       )
     : E.right<LeadError, A>(result.right);
 };
