@@ -12,6 +12,7 @@ export * from "./lead/events.js";
 export * from "./lead/input-problems.js";
 export * from "./lead/state.js";
 export * from "./lead/stream-name.js";
+export * from "./lead/upcast.js";
 export * from "./lead/values.js";
 export * from "./ledger/contact-identity.js";
 export * from "./ledger/contact-reservations.js";

@@ -10,6 +10,7 @@ import {
   PurgeReason,
   type RecordedEvent,
   SourceClass,
+  upcastStoredEvent,
   ValueTier,
 } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
@@ -207,8 +208,10 @@ const readEvent = (type: LeadEventType, data: Fields, metadata: Fields): Summary
  * more than the rest of a rebuild together (docs/metrics.md, "Performance").
  */
 export const decodeSummaryInput = (
-  recorded: RecordedEvent,
+  stored: RecordedEvent,
 ): E.Either<ProjectionProblem, SummaryInput> => {
+  // Old schema versions are read through the core's upcasters, as the ledger reads them.
+  const recorded = upcastStoredEvent(stored);
   const problem = (path: string): ProjectionProblem => ({
     code: "projection.undecodable-event",
     stream: recorded.stream,

@@ -7,6 +7,7 @@ import {
   type LeadEventFactsOnly,
   LeadEventMetadata,
 } from "./events.js";
+import { type EventUpcaster, LEAD_EVENT_UPCASTERS, upcastStoredEvent } from "./upcast.js";
 
 /** Why a stored event could not be read as a lead event. */
 export interface EventDecodeFailure {
@@ -27,11 +28,14 @@ const pathsOf = (errors: t.Errors): string[] =>
 
 /**
  * Reads the plain facts and metadata of a stored lead event, without keys: what
- * projections and statistics see. The encrypted personal part is left aside.
+ * projections and statistics see. An event of an older schema version is upcast first;
+ * the encrypted personal part is left aside.
  */
 export const decodeLeadEventFacts = (
-  recorded: RecordedEvent,
+  stored: RecordedEvent,
+  upcasters: readonly EventUpcaster[] = LEAD_EVENT_UPCASTERS,
 ): E.Either<EventDecodeFailure, LeadEventFactsOnly> => {
+  const recorded = upcastStoredEvent(stored, upcasters);
   const failure = (paths: readonly string[]): EventDecodeFailure => ({
     code: "event.undecodable",
     stream: recorded.stream,

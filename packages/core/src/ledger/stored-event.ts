@@ -3,13 +3,11 @@ import type * as t from "io-ts";
 import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadEvent } from "../lead/events.js";
 import { LEAD_EVENT_SCHEMAS, REDACTED } from "../lead/events.js";
+import { CURRENT_SCHEMA_VERSION } from "../lead/upcast.js";
 import { openPersonal, SealedPersonal, sealPersonal } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
 import type { EventToAppend, JsonObject, RecordedEvent } from "../store/event-store.js";
 import { CHAIN_HASH_KEY, chainHash } from "../store/hash-chain.js";
-
-/** The schema version written today; older versions are upcast on read. */
-export const CURRENT_SCHEMA_VERSION = 1;
 
 /**
  * Turns decided events into what a store keeps: the personal part sealed under the lead's
