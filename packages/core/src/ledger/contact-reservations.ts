@@ -138,12 +138,6 @@ export const releaseIdentity = async (
   suppress: boolean,
 ): Promise<E.Either<LeadError, void>> => {
   const stream = reservationStreamName(context.secret, identity);
-  // Most identities are new: try to open their stream first, and read only when it exists.
-  const opened = await appendAfter(context, stream, undefined, CONTACT_RESERVED, {
-    leadId,
-    kind: identity.kind,
-  });
-  if (opened !== "conflict") return opened;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await lastEvent(context.store, stream);
     if (E.isLeft(read)) return read;
