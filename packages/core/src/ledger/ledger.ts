@@ -234,15 +234,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (read.right.length === 0) return E.right({ recorded: [], events: [], keyStatus: "missing" });
     const key = await keyOf(leadId, false);
     if (E.isLeft(key)) return key;
-    const events: LeadEvent[] = [];
-    for (const recorded of read.right) {
-      const event = fromStoredEvent(recorded, key.right, opened(recorded.type));
-      if (E.isLeft(event)) {
-        return E.left(leadError("history.undecodable", { leadId, detail: event.left }));
-      }
-      events.push(event.right);
-    }
-    return E.right({ recorded: read.right, events, keyStatus: key.right.status });
+    const events = openEvents(leadId, read.right, key.right, opened);
+    if (E.isLeft(events)) return events;
+    return E.right({ recorded: read.right, events: events.right, keyStatus: key.right.status });
   };
 
   /** The personal data a lead holds now: needed to find its reservations. */
@@ -315,21 +309,13 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(read)) return E.left(fromStoreError(lead.leadId, read.left));
     const key = await keyOf(lead.leadId, false);
     if (E.isLeft(key)) return key;
-    const events: LeadEvent[] = [];
-    for (const recorded of read.right) {
-      const opened = fromStoredEvent(recorded, key.right);
-      if (E.isLeft(opened)) {
-        return E.left(
-          leadError("history.undecodable", { leadId: lead.leadId, detail: opened.left }),
-        );
-      }
-      events.push(opened.right);
-    }
+    const events = openEvents(lead.leadId, read.right, key.right, () => true);
+    if (E.isLeft(events)) return events;
     return E.right({
       leadId: lead.leadId,
       revision: record.lastRevision,
       position: record.position,
-      events,
+      events: events.right,
       replayed: true,
     });
   };
@@ -635,6 +621,24 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       });
     },
   };
+};
+
+/** Reads stored events in full; `opened` says whose personal parts to decrypt. */
+const openEvents = (
+  leadId: LeadId,
+  recorded: readonly RecordedEvent[],
+  key: KeyLookup,
+  opened: (type: string) => boolean,
+): E.Either<LeadError, LeadEvent[]> => {
+  const events: LeadEvent[] = [];
+  for (const stored of recorded) {
+    const event = fromStoredEvent(stored, key, opened(stored.type));
+    if (E.isLeft(event)) {
+      return E.left(leadError("history.undecodable", { leadId, detail: event.left }));
+    }
+    events.push(event.right);
+  }
+  return E.right(events);
 };
 
 /** The events whose personal parts make up a lead's state (its personal data now). */
