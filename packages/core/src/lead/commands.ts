@@ -33,12 +33,36 @@ const commandBase = <T extends string>(type: T) =>
   ]);
 
 /**
+ * A command that is one object: the common fields and its own, required and optional.
+ * One exact codec over plain members strips unknown keys once; an intersection of strict
+ * members would copy the command once per member and merge the copies on every decode.
+ */
+const objectCommand = <T extends string, R extends t.Props, O extends t.Props>(
+  type: T,
+  required: R,
+  optional: O,
+) =>
+  t.exact(
+    t.intersection([
+      t.type({
+        type: t.literal(type),
+        commandId: CommandId,
+        leadId: LeadId,
+        occurredAt: Instant,
+        ...required,
+      }),
+      t.partial({ correlationId: Identifier, ...optional }),
+    ]),
+    type,
+  );
+
+/**
  * 獲取與收集, 錄入: a new lead with everything of DOMAIN.md §1.1. `leadId` may be left
  * out: it is then derived from the command id, so a retried capture finds its lead.
  */
-export const CaptureLead = t.intersection(
-  [
-    t.strict({
+export const CaptureLead = t.exact(
+  t.intersection([
+    t.type({
       type: t.literal("CaptureLead"),
       commandId: CommandId,
       acquiredAt: Instant,
@@ -58,31 +82,28 @@ export const CaptureLead = t.intersection(
       /** The person's renewed consent, needed to capture someone who asked to be erased. */
       renewedConsent: t.strict({ evidence: NonEmptyString }),
     }),
-  ],
+  ]),
   "CaptureLead",
 );
 export type CaptureLead = t.TypeOf<typeof CaptureLead>;
 
 /** 跟進, 溝通記錄: one communication with the lead. */
-export const RecordContact = t.intersection(
-  [
-    commandBase("RecordContact"),
-    t.strict({
-      method: ContactMethod,
-      direction: Direction,
-      topics: t.array(Topic),
-      intent: Intent,
-      outcome: ContactOutcome,
-    }),
-    t.partial({
-      requirementsFit: RequirementsFit,
-      nextFollowUpOn: CalendarDate,
-      summary: NonEmptyString,
-      outcomeNotes: NonEmptyString,
-      nextStep: NonEmptyString,
-    }),
-  ],
+export const RecordContact = objectCommand(
   "RecordContact",
+  {
+    method: ContactMethod,
+    direction: Direction,
+    topics: t.array(Topic),
+    intent: Intent,
+    outcome: ContactOutcome,
+  },
+  {
+    requirementsFit: RequirementsFit,
+    nextFollowUpOn: CalendarDate,
+    summary: NonEmptyString,
+    outcomeNotes: NonEmptyString,
+    nextStep: NonEmptyString,
+  },
 );
 export type RecordContact = t.TypeOf<typeof RecordContact>;
 
@@ -106,34 +127,29 @@ export const GradeLead = t.intersection(
 export type GradeLead = t.TypeOf<typeof GradeLead>;
 
 /** 實地拜訪: an on-site inspection by the lead, or a rep's call on the lead. */
-export const RecordVisit = t.intersection(
-  [
-    commandBase("RecordVisit"),
-    t.strict({ kind: VisitKind, intent: Intent }),
-    t.partial({
-      requirementsFit: RequirementsFit,
-      topics: t.array(Topic),
-      purpose: NonEmptyString,
-      objective: NonEmptyString,
-      result: NonEmptyString,
-    }),
-  ],
+export const RecordVisit = objectCommand(
   "RecordVisit",
+  { kind: VisitKind, intent: Intent },
+  {
+    requirementsFit: RequirementsFit,
+    topics: t.array(Topic),
+    purpose: NonEmptyString,
+    objective: NonEmptyString,
+    result: NonEmptyString,
+  },
 );
 export type RecordVisit = t.TypeOf<typeof RecordVisit>;
 
 /** 签订合同: the contract was signed. */
-export const ConvertLead = t.intersection(
-  [commandBase("ConvertLead"), t.strict({ contractRef: NonEmptyString, dealValue: Money })],
+export const ConvertLead = objectCommand(
   "ConvertLead",
+  { contractRef: NonEmptyString, dealValue: Money },
+  {},
 );
 export type ConvertLead = t.TypeOf<typeof ConvertLead>;
 
 /** 跟进责任人: hand the lead to another rep, maybe in another department. */
-export const AssignLead = t.intersection(
-  [commandBase("AssignLead"), t.strict({ to: Owner }), t.partial({ reason: NonEmptyString })],
-  "AssignLead",
-);
+export const AssignLead = objectCommand("AssignLead", { to: Owner }, { reason: NonEmptyString });
 export type AssignLead = t.TypeOf<typeof AssignLead>;
 
 /** 及时更新: correct or fill in capture details ("to be confirmed" fields among them). */
@@ -153,30 +169,25 @@ export const AmendLead = t.intersection(
 export type AmendLead = t.TypeOf<typeof AmendLead>;
 
 /** 标注: mark the lead as a purge candidate. */
-export const FlagForPurge = t.intersection(
-  [
-    commandBase("FlagForPurge"),
-    t.strict({ reason: PurgeReason }),
-    t.partial({ duplicateOf: LeadId, note: NonEmptyString }),
-  ],
+export const FlagForPurge = objectCommand(
   "FlagForPurge",
+  { reason: PurgeReason },
+  { duplicateOf: LeadId, note: NonEmptyString },
 );
 export type FlagForPurge = t.TypeOf<typeof FlagForPurge>;
 
 /** 再次核实 found the lead still viable: the purge flag is cleared. */
-export const ClearPurgeFlag = t.intersection(
-  [commandBase("ClearPurgeFlag"), t.partial({ note: NonEmptyString })],
-  "ClearPurgeFlag",
-);
+export const ClearPurgeFlag = objectCommand("ClearPurgeFlag", {}, { note: NonEmptyString });
 export type ClearPurgeFlag = t.TypeOf<typeof ClearPurgeFlag>;
 
 /**
  * 清理: remove the lead and erase its personal data. Needs a standing flag and a re-check
  * note, unless it answers the person's own erasure request, which is purged at once.
  */
-export const PurgeLead = t.intersection(
-  [commandBase("PurgeLead"), t.partial({ recheckNote: NonEmptyString, erasureRequest: t.boolean })],
+export const PurgeLead = objectCommand(
   "PurgeLead",
+  {},
+  { recheckNote: NonEmptyString, erasureRequest: t.boolean },
 );
 export type PurgeLead = t.TypeOf<typeof PurgeLead>;
 
