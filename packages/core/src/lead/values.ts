@@ -46,7 +46,17 @@ export const Instant = t.brand(
 );
 export type Instant = t.TypeOf<typeof Instant>;
 /** Milliseconds since the epoch of an instant that has been decoded. */
-export const instantToMillis = (instant: Instant): number => Date.parse(instant);
+export const instantToMillis = (instant: Instant): number => {
+  // A command's instants are read several times over (rule checks, grading, the fold of
+  // each of its events): the last one parsed is kept.
+  if (instant !== lastParsed) {
+    lastParsedMillis = Date.parse(instant);
+    lastParsed = instant;
+  }
+  return lastParsedMillis;
+};
+let lastParsed = "";
+let lastParsedMillis = Number.NaN;
 /** The canonical instant (UTC, milliseconds) of epoch milliseconds. */
 export const millisToInstant = (millis: number): Instant =>
   new Date(millis).toISOString() as Instant;

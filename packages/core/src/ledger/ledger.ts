@@ -382,20 +382,25 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     const capturing = command.type === "CaptureLead";
     const captured = capturing ? contactIdentities(command.contact, region) : [];
     // A capture's key and its reservations do not depend on each other: asked for together,
-    // they share the stores' group commits instead of waiting on one commit each.
-    const [key, holds] = await Promise.all([
-      keyOf(leadId, capturing),
-      Promise.all(
-        captured.map((identity) =>
-          reserveIdentity(
-            reservations,
-            identity,
-            leadId,
-            capturing && command.renewedConsent !== undefined,
-          ),
-        ),
-      ),
-    ]);
+    // they share the stores' group commits instead of waiting on one commit each. Any other
+    // command finds its key cached: it skips the promise round trips of Promise.all.
+    const cachedKey = capturing ? undefined : keys.get(leadId);
+    const [key, holds] =
+      cachedKey !== undefined
+        ? [E.right<LeadError, KeyLookup>({ status: "active", key: cachedKey }), NOTHING_HELD]
+        : await Promise.all([
+            keyOf(leadId, capturing),
+            Promise.all(
+              captured.map((identity) =>
+                reserveIdentity(
+                  reservations,
+                  identity,
+                  leadId,
+                  capturing && command.renewedConsent !== undefined,
+                ),
+              ),
+            ),
+          ]);
     let reserved: ContactIdentity[] = captured.filter((_, index) => {
       const held = holds[index];
       return held !== undefined && E.isRight(held);
@@ -640,6 +645,8 @@ const openEvents = (
   }
   return E.right(events);
 };
+
+const NOTHING_HELD: readonly E.Either<LeadError, void>[] = [];
 
 /** The events whose personal parts make up a lead's state (its personal data now). */
 const stateNeedsPersonal = (type: string): boolean =>

@@ -6,8 +6,9 @@ import { LEAD_EVENT_SCHEMAS, REDACTED } from "../lead/events.js";
 import { CURRENT_SCHEMA_VERSION } from "../lead/upcast.js";
 import { openPersonal, SealedPersonal, sealPersonal } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
+import { canonicalJson } from "../store/canonical-json.js";
 import type { EventToAppend, JsonObject, RecordedEvent } from "../store/event-store.js";
-import { CHAIN_HASH_KEY, chainHash } from "../store/hash-chain.js";
+import { CHAIN_HASH_KEY, chainHashOfCanonical } from "../store/hash-chain.js";
 
 /**
  * Turns decided events into what a store keeps: the personal part sealed under the lead's
@@ -24,32 +25,54 @@ export const toStoredEvents = (
   },
 ): EventToAppend[] => {
   let previousHash = context.previousHash;
-  return events.map((event) => {
-    const { personal, ...facts } = event.data as { personal?: unknown };
-    let data: JsonObject = facts as JsonObject;
+  // The events of one command share one metadata object (decide builds it once): its
+  // stored form and that form's canonical JSON are the same for all of them.
+  let sharedFrom: LeadEvent["metadata"] | undefined;
+  let shared: { readonly metadata: JsonObject; readonly canonical: string } | undefined;
+  const stored: EventToAppend[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as LeadEvent;
+    let data = event.data as JsonObject;
+    const personal = (data as { personal?: unknown }).personal;
     if (personal !== undefined) {
       if (context.key === undefined) {
         // The ledger fetches the key before deciding whenever it may be needed.
         throw new Error(`no data key to seal the personal part of ${event.type}`);
       }
       const sealed = sealPersonal(context.key, event.metadata.leadId, event.type, personal);
-      data = { ...facts, personal: sealed } as JsonObject;
+      data = { ...data, personal: sealed } as JsonObject;
     }
-    const metadata: Record<string, unknown> = {
-      ...event.metadata,
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      commandDigest: context.commandDigest,
-    };
-    // Hashed before the hash is added: chainHash covers the metadata without it.
-    const hash = chainHash(previousHash, {
+    if (shared === undefined || sharedFrom !== event.metadata) {
+      const metadata = {
+        ...event.metadata,
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        commandDigest: context.commandDigest,
+      } as JsonObject;
+      sharedFrom = event.metadata;
+      shared = { metadata, canonical: canonicalJson(metadata) };
+    }
+    // Hashed before the hash is added: the chain hash covers the metadata without it.
+    const hash = chainHashOfCanonical(
+      previousHash,
+      event.type,
+      canonicalJson(data),
+      shared.canonical,
+    );
+    previousHash = hash;
+    stored[i] = {
+      id: context.newId(),
       type: event.type,
       data,
-      metadata: metadata as JsonObject,
-    });
-    metadata[CHAIN_HASH_KEY] = hash;
-    previousHash = hash;
-    return { id: context.newId(), type: event.type, data, metadata: metadata as JsonObject };
-  });
+      metadata: withChainHash(shared.metadata, hash),
+    };
+  }
+  return stored;
+};
+
+const withChainHash = (metadata: JsonObject, hash: string): JsonObject => {
+  const hashed: Record<string, JsonObject[string]> = { ...metadata };
+  hashed[CHAIN_HASH_KEY] = hash;
+  return hashed;
 };
 
 /**

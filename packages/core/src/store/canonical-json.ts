@@ -10,7 +10,7 @@ import type { JsonValue } from "./event-store.js";
 export const canonicalJson = (value: JsonValue | undefined): string => {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quotedString(value);
     case "number":
       if (!Number.isFinite(value)) throw new RangeError(`${value} has no JSON form`);
       // For finite numbers this is JSON.stringify's (and RFC 8785's) form.
@@ -32,10 +32,11 @@ export const canonicalJson = (value: JsonValue | undefined): string => {
     return `${text}]`;
   }
   const object = value as { readonly [key: string]: JsonValue | undefined };
-  const keys = Object.keys(object).sort();
+  const keys = sortedKeys(object);
   let text = "{";
   let first = true;
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const item = object[key];
     if (item === undefined) continue;
     if (!first) text += ",";
@@ -57,4 +58,33 @@ const quotedKey = (key: string): string => {
     if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
   }
   return quoted;
+};
+
+// Most strings here (ids, instants, enum values) need no escaping: quoting them directly
+// skips a call into JSON.stringify. Anything it would escape, or a lone surrogate that
+// RFC 8785 wants as JSON.stringify writes it, still goes through JSON.stringify.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const quotedString = (text: string): string =>
+  NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+
+/**
+ * The object's own enumerable keys in UTF-16 code-unit order (what `sort()` without a
+ * comparator gives). An insertion sort is faster than the built-in for the handful of keys
+ * an event or command object has.
+ */
+const sortedKeys = (object: object): string[] => {
+  const keys = Object.keys(object);
+  // Quadratic: beyond a few dozen keys the built-in's n log n wins.
+  if (keys.length > 24) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 };

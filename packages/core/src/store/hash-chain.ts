@@ -23,14 +23,28 @@ export const chainHash = (
     const { [CHAIN_HASH_KEY]: _ignored, ...rest } = metadata;
     metadata = rest;
   }
-  // One string and the one-shot hash: the same bytes as streaming the parts, at a third
-  // of the cost on the ledger's write path.
-  return hash(
-    "sha256",
-    `${previousHash}\n${event.type}\n${canonicalJson(event.data)}\n${canonicalJson(metadata)}`,
-    "hex",
+  return chainHashOfCanonical(
+    previousHash,
+    event.type,
+    canonicalJson(event.data),
+    canonicalJson(metadata),
   );
 };
+
+/**
+ * {@link chainHash} from the canonical JSON of the data and of the metadata without the
+ * hash, for a writer that already has them: the events of one command share their
+ * metadata, and its canonical form need not be built once per event.
+ */
+export const chainHashOfCanonical = (
+  previousHash: string,
+  type: string,
+  canonicalData: string,
+  canonicalMetadata: string,
+): string =>
+  // One string and the one-shot hash: the same bytes as streaming the parts, at a third
+  // of the cost on the ledger's write path.
+  hash("sha256", `${previousHash}\n${type}\n${canonicalData}\n${canonicalMetadata}`, "hex");
 
 /** One place where a stream's history is not what was written. */
 export type HistoryBreak =
