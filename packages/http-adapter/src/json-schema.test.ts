@@ -25,7 +25,11 @@ describe("io-ts to JSON Schema", () => {
       properties: { amount: { type: "number", minimum: 0 }, currency: { pattern: "^[A-Z]{3}$" } },
     });
     const grade = toJsonSchema(GradeLead);
-    expect(grade.allOf).toHaveLength(2);
+    expect(grade.oneOf).toHaveLength(2);
+    expect(grade.oneOf).toMatchObject([
+      { properties: { by: { enum: ["rule"] } } },
+      { properties: { by: { enum: ["manual"] } }, required: expect.arrayContaining(["grade"]) },
+    ]);
     expect(toJsonSchema(t.literal(true))).toEqual({ type: "boolean", enum: [true] });
     expect(toJsonSchema(t.refinement(t.number, (n) => n > 1, "Big"))).toEqual({
       type: "number",
@@ -33,13 +37,24 @@ describe("io-ts to JSON Schema", () => {
     });
   });
 
-  it("drops and relaxes fields, inside allOf too", () => {
-    const body = reshapeObjectSchema(toJsonSchema(GradeLead), {
-      omit: ["type", "commandId", "leadId"],
-      optional: ["occurredAt"],
-    });
-    const base = (body.allOf as Record<string, unknown>[])[0] ?? {};
-    expect(Object.keys(base.properties as object)).toEqual(["occurredAt", "correlationId"]);
+  it("drops and relaxes fields, inside oneOf and allOf too", () => {
+    const change = { omit: ["type", "commandId", "leadId"], optional: ["occurredAt"] };
+    const body = reshapeObjectSchema(toJsonSchema(GradeLead), change);
+    const [byRule, byHand] = body.oneOf as Record<string, unknown>[];
+    expect(Object.keys(byRule?.properties as object)).toEqual([
+      "occurredAt",
+      "by",
+      "correlationId",
+    ]);
+    expect(byRule?.required).toEqual(["by"]);
+    expect(byHand?.required).toEqual(["by", "grade"]);
+    const mixed = t.intersection([
+      t.strict({ type: t.literal("X"), occurredAt: t.string }),
+      t.union([t.strict({ a: t.string }), t.strict({ b: t.string })]),
+    ]);
+    const reshaped = reshapeObjectSchema(toJsonSchema(mixed), change);
+    const base = (reshaped.allOf as Record<string, unknown>[])[0] ?? {};
+    expect(Object.keys(base.properties as object)).toEqual(["occurredAt"]);
     expect(base.required).toBeUndefined();
   });
 

@@ -26,12 +26,6 @@ import {
 // Every command names its own id (reused on retries: the idempotency key) and the
 // business time it happened; the ledger adds who and when it was recorded.
 
-const commandBase = <T extends string>(type: T) =>
-  t.intersection([
-    t.strict({ type: t.literal(type), commandId: CommandId, leadId: LeadId, occurredAt: Instant }),
-    t.partial({ correlationId: Identifier }),
-  ]);
-
 /**
  * A command that is one object: the common fields and its own, required and optional.
  * One exact codec over plain members strips unknown keys once; an intersection of strict
@@ -111,16 +105,14 @@ export type RecordContact = t.TypeOf<typeof RecordContact>;
  * 合作意向評估: grade by rule (the ledger's policy decides, and the grade follows the rule
  * from then on) or by hand (pins the grade; rule 4 wants a reason, checked by `decide`).
  */
-export const GradeLead = t.intersection(
+export const GradeLead = t.union(
   [
-    commandBase("GradeLead"),
-    t.union([
-      t.strict({ by: t.literal("rule") }),
-      t.intersection([
-        t.strict({ by: t.literal("manual"), grade: Grade }),
-        t.partial({ reason: t.string, valueTier: ValueTier }),
-      ]),
-    ]),
+    objectCommand("GradeLead", { by: t.literal("rule") }, {}),
+    objectCommand(
+      "GradeLead",
+      { by: t.literal("manual"), grade: Grade },
+      { reason: t.string, valueTier: ValueTier },
+    ),
   ],
   "GradeLead",
 );
@@ -153,18 +145,15 @@ export const AssignLead = objectCommand("AssignLead", { to: Owner }, { reason: N
 export type AssignLead = t.TypeOf<typeof AssignLead>;
 
 /** 及时更新: correct or fill in capture details ("to be confirmed" fields among them). */
-export const AmendLead = t.intersection(
-  [
-    commandBase("AmendLead"),
-    t.strict({ reason: NonEmptyString }),
-    t.partial({
-      needs: t.exact(t.partial(Needs.type.props)),
-      source: t.exact(t.partial(Source.type.props)),
-      classification: t.exact(t.partial(Classification.type.props)),
-    }),
-    AmendedPersonal,
-  ],
+export const AmendLead = objectCommand(
   "AmendLead",
+  { reason: NonEmptyString },
+  {
+    needs: t.exact(t.partial(Needs.type.props)),
+    source: t.exact(t.partial(Source.type.props)),
+    classification: t.exact(t.partial(Classification.type.props)),
+    ...AmendedPersonal.props,
+  },
 );
 export type AmendLead = t.TypeOf<typeof AmendLead>;
 
