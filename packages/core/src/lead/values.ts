@@ -47,16 +47,20 @@ export const Instant = t.brand(
 export type Instant = t.TypeOf<typeof Instant>;
 /** Milliseconds since the epoch of an instant that has been decoded. */
 export const instantToMillis = (instant: Instant): number => {
-  // A command's instants are read several times over (rule checks, grading, the fold of
-  // each of its events): the last one parsed is kept.
-  if (instant !== lastParsed) {
-    lastParsedMillis = Date.parse(instant);
-    lastParsed = instant;
-  }
-  return lastParsedMillis;
+  // A command's two instants (occurred, recorded) are each read several times over: rule
+  // checks, grading, the fold of each of its events. The last two parsed are kept.
+  if (instant === parsedA) return millisA;
+  if (instant === parsedB) return millisB;
+  parsedB = parsedA;
+  millisB = millisA;
+  parsedA = instant;
+  millisA = Date.parse(instant);
+  return millisA;
 };
-let lastParsed = "";
-let lastParsedMillis = Number.NaN;
+let parsedA = "";
+let millisA = Number.NaN;
+let parsedB = "";
+let millisB = Number.NaN;
 /** The canonical instant (UTC, milliseconds) of epoch milliseconds. */
 export const millisToInstant = (millis: number): Instant =>
   new Date(millis).toISOString() as Instant;
