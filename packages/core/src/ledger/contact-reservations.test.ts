@@ -37,8 +37,9 @@ const typesOf = async (ctx: ReturnType<typeof context>) => {
 describe("contact reservations", () => {
   it("reserving opens the identity's stream, and reserving again for the same lead is a no-op", async () => {
     const ctx = context();
-    expect(E.isRight(await reserveIdentity(ctx, phone, LEAD, false))).toBe(true);
-    expect(E.isRight(await reserveIdentity(ctx, phone, LEAD, false))).toBe(true);
+    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(E.right("reserved"));
+    // Held already: the caller must not give it back if its command fails.
+    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(E.right("held"));
     expect(await typesOf(ctx)).toEqual([CONTACT_RESERVED]);
   });
 

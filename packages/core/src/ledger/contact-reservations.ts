@@ -33,6 +33,8 @@ export interface ReservationContext {
 
 const MAX_ATTEMPTS = 8;
 
+const RESERVED: Reservation = "reserved";
+
 const lastEvent = async (
   store: EventStore,
   stream: string,
@@ -73,6 +75,12 @@ const appendAfter = async (
 };
 
 /**
+ * What a reservation did: `reserved` the identity for the lead now, or found it `held` by
+ * the lead already (a retried command). Only the first is the command's to undo.
+ */
+export type Reservation = "reserved" | "held";
+
+/**
  * Reserves an identity for a lead. Refused with `lead.duplicate` (naming the holder) when
  * an active lead holds it, with `lead.suppressed` when the person asked to be erased and
  * no renewed consent is given.
@@ -82,21 +90,21 @@ export const reserveIdentity = async (
   identity: ContactIdentity,
   leadId: string,
   renewedConsent: boolean,
-): Promise<E.Either<LeadError, void>> => {
+): Promise<E.Either<LeadError, Reservation>> => {
   const stream = reservationStreamName(context.secret, identity);
   // Most identities are new: try to open their stream first, and read only when it exists.
   const opened = await appendAfter(context, stream, undefined, CONTACT_RESERVED, {
     leadId,
     kind: identity.kind,
   });
-  if (opened !== "conflict") return opened;
+  if (opened !== "conflict") return E.map(() => RESERVED)(opened);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await lastEvent(context.store, stream);
     if (E.isLeft(read)) return read;
     const last = read.right;
     if (last?.type === CONTACT_RESERVED) {
       const holder = holderOf(last);
-      if (holder === leadId) return E.right(undefined);
+      if (holder === leadId) return E.right("held");
       const status = await context.holderStatus(holder);
       if (E.isLeft(status)) return status;
       const recordedAt = Date.parse(String(last.metadata.recordedAt));
@@ -115,7 +123,7 @@ export const reserveIdentity = async (
       leadId,
       kind: identity.kind,
     });
-    if (appended !== "conflict") return appended;
+    if (appended !== "conflict") return E.map(() => RESERVED)(appended);
   }
   return E.left(
     leadError("concurrency.conflict", {

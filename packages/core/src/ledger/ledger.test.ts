@@ -321,6 +321,35 @@ describe("rule 9: duplicates, found with the store alone", () => {
     );
   });
 
+  it("a capture that loses its lead id to another capture leaves no reservation behind", async () => {
+    const { eventStore, deps } = setup();
+    // Ledger B captures the lead id while ledger A is between its read and its append.
+    const rival = createLeadLedger(deps);
+    let interleaved = false;
+    const racing: EventStore = {
+      ...eventStore,
+      appendToStream: async (stream, events, options) => {
+        if (!interleaved && stream === leadStreamName(LEAD)) {
+          interleaved = true;
+          ok(await rival.execute(repActor, second({ leadId: LEAD })));
+        }
+        return eventStore.appendToStream(stream, events, options);
+      },
+    };
+    const ledger = createLeadLedger({ ...deps, eventStore: racing });
+    const otherPerson = { ...capture.contact, phone: "+86 137 0000 1111", email: "li@example.cn" };
+    const lost = await ledger.execute(repActor, { ...capture, contact: otherPerson });
+    expect(interleaved).toBe(true);
+    expect(failure(lost)).toBe("lead.already-captured");
+    // The loser's phone and e-mail are free for the next lead that has them.
+    ok(
+      await ledger.execute(
+        repActor,
+        second({ commandId: "capture-3", leadId: undefined, contact: otherPerson }),
+      ),
+    );
+  });
+
   it("two concurrent captures of one person: exactly one wins", async () => {
     const { ledger, deps } = setup();
     const other = createLeadLedger(deps);

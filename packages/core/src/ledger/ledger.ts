@@ -28,7 +28,7 @@ import type { HistoryVerification } from "../store/hash-chain.js";
 import { verifyHistory } from "../store/hash-chain.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import { contactIdentities } from "./contact-identity.js";
-import type { HolderStatus, ReservationContext } from "./contact-reservations.js";
+import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
 import { releaseIdentity, reserveIdentity } from "./contact-reservations.js";
 import { leadIdForCapture } from "./lead-id.js";
 import type { LoadedLead } from "./loaded-lead.js";
@@ -401,9 +401,11 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
               ),
             ),
           ]);
+    // Only what this attempt reserved is its to give back; an identity the lead held
+    // already (a retried command) stays the lead's whatever happens to this attempt.
     let reserved: ContactIdentity[] = captured.filter((_, index) => {
       const held = holds[index];
-      return held !== undefined && E.isRight(held);
+      return held !== undefined && E.isRight(held) && held.right === "reserved";
     });
     let toRelease: ContactIdentity[] = [];
     let purge: { personal: CapturedPersonal | undefined; erasure: boolean } | undefined;
@@ -440,7 +442,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
           await releaseAll(reservations, reserved, leadId);
           return held;
         }
-        reserved.push(identity);
+        if (held.right === "reserved") reserved.push(identity);
       }
       toRelease = before.filter((b) => !after.some((a) => sameIdentity(a, b)));
     } else if (command.type === "PurgeLead") {
@@ -460,7 +462,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     });
     if (E.isLeft(appended)) {
       if (appended.left.code === "concurrency.conflict" && options.expectedRevision === undefined) {
-        // Keep the reservations: they are this lead's and the retry will want them.
+        // Another writer got the stream first: the retry decides again on what it wrote and
+        // may well refuse (a capture of a lead just captured), so what this attempt reserved
+        // goes back now. A retry that still wants an identity reserves it again.
+        await releaseAll(reservations, reserved, leadId);
         return E.right("retry");
       }
       await releaseAll(reservations, reserved, leadId);
@@ -646,7 +651,7 @@ const openEvents = (
   return E.right(events);
 };
 
-const NOTHING_HELD: readonly E.Either<LeadError, void>[] = [];
+const NOTHING_HELD: readonly E.Either<LeadError, Reservation>[] = [];
 
 /** The events whose personal parts make up a lead's state (its personal data now). */
 const stateNeedsPersonal = (type: string): boolean =>
