@@ -188,6 +188,52 @@ describe("idempotency by command id", () => {
     );
   });
 
+  // A ledger that has not seen a lead appends a capture without reading first: the store's
+  // refusal of that append must still lead to the replay or the refusal a read would have.
+  it("a ledger that never saw the lead replays a retried capture, holding its reservations", async () => {
+    const { ledger, eventStore, deps } = setup();
+    const first = ok(await ledger.execute(repActor, capture));
+    const count = (await allEvents(eventStore)).length;
+    const again = ok(await createLeadLedger(deps).execute(repActor, capture));
+    expect(again.replayed).toBe(true);
+    expect(again.revision).toBe(first.revision);
+    expect(await allEvents(eventStore)).toHaveLength(count);
+    const samePerson = captureLead({
+      commandId: "capture-2",
+      leadId: "0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+      lateEntryReason: "typed in after the fair",
+    } as never);
+    expect(failure(await createLeadLedger(deps).execute(repActor, samePerson))).toBe(
+      "lead.duplicate",
+    );
+  });
+
+  it("a ledger that never saw the lead refuses a second capture of its id", async () => {
+    const { ledger, eventStore, deps } = setup();
+    ok(await ledger.execute(repActor, capture));
+    const otherPerson = { ...capture.contact, phone: "+86 137 0000 1111", email: "li@example.cn" };
+    const again = await createLeadLedger(deps).execute(repActor, {
+      ...capture,
+      commandId: "capture-again",
+      contact: otherPerson,
+    });
+    expect(failure(again)).toBe("lead.already-captured");
+    expect((await allEvents(eventStore)).filter((e) => e.stream.startsWith("lead-"))).toHaveLength(
+      2,
+    );
+    // Whatever it reserved on the way was given back: the other person can still be captured.
+    const captured = await createLeadLedger(deps).execute(
+      repActor,
+      captureLead({
+        commandId: "capture-3",
+        leadId: "0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+        lateEntryReason: "typed in after the fair",
+        contact: otherPerson,
+      } as never),
+    );
+    expect(failure(captured)).toBe("succeeded");
+  });
+
   it("returns the outcome of a retried purge although the purge destroyed the key", async () => {
     const { ledger } = setup();
     ok(await ledger.execute(headActor, capture));

@@ -325,14 +325,28 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     command: LeadCommand,
     leadId: LeadId,
     options: ExecuteOptions,
+    firstTry: boolean,
   ): Promise<E.Either<LeadError, CommandOutcome | "retry">> => {
-    const cached = leads.get(leadId) ?? emptyLoadedLead(leadId);
-    const caught = await catchUpLoadedLead(store, cached);
-    if (E.isLeft(caught)) {
-      leads.delete(leadId);
-      return caught;
+    const cached = leads.get(leadId);
+    let lead: LoadedLead;
+    if (
+      cached === undefined &&
+      firstTry &&
+      command.type === "CaptureLead" &&
+      options.expectedRevision === undefined
+    ) {
+      // A capture is nearly always of a lead nobody has written: rather than read its empty
+      // stream, append as to a new one. The store refuses that append if the stream exists,
+      // and the retry reads it and decides again (a replay, or lead.already-captured).
+      lead = emptyLoadedLead(leadId);
+    } else {
+      const caught = await catchUpLoadedLead(store, cached ?? emptyLoadedLead(leadId));
+      if (E.isLeft(caught)) {
+        leads.delete(leadId);
+        return caught;
+      }
+      lead = caught.right;
     }
-    const lead = caught.right;
     remember(leads, leadId, lead);
     const state = lead.state;
     // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7).
@@ -531,7 +545,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     const settled = command;
     return serialised(leadId, async () => {
       for (let tries = 0; tries < maxAttempts; tries++) {
-        const outcome = await attempt(actor.right, settled, leadId, options);
+        const outcome = await attempt(actor.right, settled, leadId, options, tries === 0);
         if (E.isLeft(outcome) || outcome.right !== "retry") {
           return outcome as E.Either<LeadError, CommandOutcome>;
         }
