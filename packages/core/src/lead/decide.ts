@@ -3,7 +3,7 @@ import type { Actor } from "../access/actor.js";
 import { canReach, isManager } from "../access/actor.js";
 import { ENTRY_DUE_HOURS } from "../grading/cadence.js";
 import { leadFacts } from "../grading/facts.js";
-import type { GradingPolicy } from "../grading/policy.js";
+import type { GradeAssessment, GradingPolicy } from "../grading/policy.js";
 import type { LeadCommand } from "./commands.js";
 import type { LeadError } from "./errors.js";
 import { leadError } from "./errors.js";
@@ -346,18 +346,34 @@ const checkBusinessTime = (
   return undefined;
 };
 
+interface NamedAssessment extends GradeAssessment {
+  readonly policy: NonEmptyString;
+  readonly version: NonEmptyString;
+}
+
+/** What the policy says of the lead now; a policy that cannot name itself is a bug in it. */
+const assess = (
+  state: LeadState,
+  metadata: LeadEventMetadata,
+  context: DecisionContext,
+): NamedAssessment => {
+  const assessment = context.gradingPolicy(leadFacts(state), instantToMillis(metadata.occurredAt));
+  const { policy, version } = assessment;
+  // Without its name and version, a grade breaks rule 4's audit trail.
+  if (!NonEmptyString.is(policy) || !NonEmptyString.is(version)) {
+    throw new TypeError("a grading policy must return a non-empty policy name and version");
+  }
+  return { ...assessment, policy, version };
+};
+
 /** The grade the policy gives the lead now, as an event recorded by rule. */
 const ruleGrade = (
   state: LeadState,
   metadata: LeadEventMetadata,
   context: DecisionContext,
+  assessment: NamedAssessment = assess(state, metadata, context),
 ): LeadEvent => {
-  const assessment = context.gradingPolicy(leadFacts(state), instantToMillis(metadata.occurredAt));
   const { policy, version } = assessment;
-  // A policy that cannot name itself breaks rule 4's audit trail: that is a bug in it.
-  if (!NonEmptyString.is(policy) || !NonEmptyString.is(version)) {
-    throw new TypeError("a grading policy must return a non-empty policy name and version");
-  }
   return {
     type: "LeadGraded",
     data: {
@@ -390,18 +406,16 @@ const withFollowUpEffects = (
   if (after === undefined || after.stage !== "active" || after.grade?.pinned === true) {
     return result;
   }
-  const graded = ruleGrade(after, metadata, context);
-  if (graded.type !== "LeadGraded") return result;
+  // Most follow-ups leave the grade as it was: the event is built only when it is not.
+  const assessment = assess(after, metadata, context);
   const current = after.grade;
-  const basis = graded.data.basis;
   const unchanged =
     current !== undefined &&
-    current.grade === graded.data.grade &&
+    current.grade === assessment.grade &&
     current.basis.kind === "rule" &&
-    basis.kind === "rule" &&
-    current.basis.policy === basis.policy &&
-    current.basis.version === basis.version;
-  if (!unchanged) result.push(graded);
+    current.basis.policy === assessment.policy &&
+    current.basis.version === assessment.version;
+  if (!unchanged) result.push(ruleGrade(after, metadata, context, assessment));
   return result;
 };
 

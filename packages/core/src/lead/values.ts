@@ -62,8 +62,16 @@ let millisA = Number.NaN;
 let parsedB = "";
 let millisB = Number.NaN;
 /** The canonical instant (UTC, milliseconds) of epoch milliseconds. */
-export const millisToInstant = (millis: number): Instant =>
-  new Date(millis).toISOString() as Instant;
+export const millisToInstant = (millis: number): Instant => {
+  // Under load many commands are recorded within one millisecond: each would format it anew.
+  if (millis !== formattedMillis) {
+    formatted = new Date(millis).toISOString() as Instant;
+    formattedMillis = millis;
+  }
+  return formatted;
+};
+let formattedMillis = Number.NaN;
+let formatted = "" as Instant;
 
 export interface CalendarDateBrand {
   readonly CalendarDate: unique symbol;
