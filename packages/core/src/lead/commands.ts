@@ -1,5 +1,6 @@
 import * as t from "io-ts";
 import { Classification, ContactChannels, Needs, Party, Source } from "./capture-fields.js";
+import { decodeUnchanged } from "./decode-unchanged.js";
 import { AmendedPersonal } from "./events.js";
 import {
   CalendarDate,
@@ -221,7 +222,8 @@ export const decodeLeadCommand = (input: unknown): t.Validation<LeadCommand> => 
   const type =
     typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
   if (typeof type === "string" && Object.hasOwn(LEAD_COMMAND_CODECS, type)) {
-    return (LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>).decode(
+    return decodeUnchanged(
+      LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand> & t.Mixed,
       input,
     );
   }
