@@ -7,6 +7,7 @@ export * from "./lead/capture-fields.js";
 export * from "./lead/commands.js";
 export * from "./lead/decide.js";
 export * from "./lead/decode-facts.js";
+export * from "./lead/decode-unchanged.js";
 export * from "./lead/errors.js";
 export * from "./lead/events.js";
 export * from "./lead/input-problems.js";

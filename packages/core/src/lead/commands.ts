@@ -223,7 +223,7 @@ export const decodeLeadCommand = (input: unknown): t.Validation<LeadCommand> => 
     typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
   if (typeof type === "string" && Object.hasOwn(LEAD_COMMAND_CODECS, type)) {
     return decodeUnchanged(
-      LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand> & t.Mixed,
+      LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>,
       input,
     );
   }

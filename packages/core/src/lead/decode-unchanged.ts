@@ -5,17 +5,60 @@ import * as t from "io-ts";
  * Decodes with io-ts, skipping its work when the input is already exactly a value of the
  * codec: valid (the codec's guard passes, refinements and brands included) and holding
  * nothing that decoding would strip. Such an input is returned as it is; anything else —
- * invalid, with unknown keys, or of a codec kind this does not know — goes through
- * `codec.decode`, so the result is always what io-ts would give, up to object identity.
+ * invalid, with unknown keys, or a codec with a part this does not know (one that may
+ * transform what it decodes) — goes through `codec.decode`, so the result is always what
+ * io-ts would give, up to object identity.
  *
  * io-ts's decode builds a context array for every property it visits, and the ledger and
  * the HTTP adapter decode every command: the guard allocates nothing.
  */
 export const decodeUnchanged = <A>(
-  codec: t.Decoder<unknown, A> & t.Mixed,
+  codec: t.Decoder<unknown, A>,
   input: unknown,
 ): t.Validation<A> =>
-  codec.is(input) && keepsEverything(codec, input) ? E.right(input as A) : codec.decode(input);
+  codec instanceof t.Type && isPlain(codec) && codec.is(input) && keepsEverything(codec, input)
+    ? E.right(input as A)
+    : codec.decode(input);
+
+const plain = new WeakMap<t.Mixed, boolean>();
+
+/**
+ * Whether a codec is built only of kinds that decode without transforming: for those, a
+ * guard passes exactly when decoding succeeds, which the shortcut relies on (a union
+ * decodes with its first member that accepts the value).
+ */
+const isPlain = (codec: t.Mixed): boolean => {
+  const known = plain.get(codec);
+  if (known !== undefined) return known;
+  let verdict: boolean;
+  if (
+    codec instanceof t.ExactType ||
+    codec instanceof t.RefinementType ||
+    codec instanceof t.ArrayType ||
+    codec instanceof t.ReadonlyArrayType
+  ) {
+    verdict = isPlain(codec.type as t.Mixed);
+  } else if (
+    codec instanceof t.InterfaceType ||
+    codec instanceof t.PartialType ||
+    codec instanceof t.StrictType
+  ) {
+    verdict = Object.values(codec.props as t.Props).every(isPlain);
+  } else if (codec instanceof t.IntersectionType || codec instanceof t.UnionType) {
+    verdict = (codec.types as readonly t.Mixed[]).every(isPlain);
+  } else {
+    verdict =
+      codec instanceof t.LiteralType ||
+      codec instanceof t.KeyofType ||
+      codec instanceof t.StringType ||
+      codec instanceof t.NumberType ||
+      codec instanceof t.BooleanType ||
+      codec instanceof t.NullType ||
+      codec instanceof t.UndefinedType;
+  }
+  plain.set(codec, verdict);
+  return verdict;
+};
 
 /**
  * Whether decoding a value that passes the codec's guard would keep every key of it, at
