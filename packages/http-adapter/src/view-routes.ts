@@ -23,6 +23,7 @@ import {
 } from "./query-codecs.js";
 import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+import { createTurnQueue, type TurnQueue } from "./turn-queue.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -35,8 +36,9 @@ const iso = (millis: number): string => new Date(millis).toISOString();
 const MAX_KEPT_PER_ROWS = 256;
 type Answer = E.Either<ProblemDetails, unknown>;
 const kept = new WeakMap<SummaryRows, Map<string, Answer>>();
+const keptAnswer = (rows: SummaryRows, key: string): Answer | undefined => kept.get(rows)?.get(key);
 const memoised = (rows: SummaryRows, key: string, compute: () => Answer): Answer => {
-  const known = kept.get(rows)?.get(key);
+  const known = keptAnswer(rows, key);
   if (known !== undefined) return known;
   let answers = kept.get(rows);
   if (answers === undefined) {
@@ -107,6 +109,8 @@ const MinPositionQuery = t.partial({ minPosition: PositionText });
 
 /** Registers the views and the rep report: each reads the read model, scoped to the caller. */
 export const registerViewRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  // One queue for every view route: they all compete for the same event loop.
+  const inTurn = createTurnQueue();
   const offsetOf = (query: { readonly utcOffsetMinutes?: number }): number =>
     query.utcOffsetMinutes ?? context.utcOffsetMinutes;
   const routes: readonly RegisteredView[] = [
@@ -251,13 +255,15 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
           security: [{ bearer: [] }],
         },
       },
-      (request: FastifyRequest, reply: FastifyReply) => answerView(context, route, request, reply),
+      (request: FastifyRequest, reply: FastifyReply) =>
+        answerView(context, inTurn, route, request, reply),
     );
   }
 };
 
 const answerView = async (
   context: RouteContext,
+  inTurn: TurnQueue,
   route: RegisteredView,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -274,6 +280,11 @@ const answerView = async (
   const raw: Record<string, unknown> = { ...(request.query ?? {}) };
   delete raw.minPosition;
   const key = `${route.url}\u001f${viewerKey(viewer)}\u001f${now}\u001f${JSON.stringify(raw)}`;
-  const answer = memoised(rows, key, () => route.answer(rows, request.query, viewer, now));
+  // A kept answer is sent at once; one to compute waits for its turn (see turn-queue.ts),
+  // over the rows as they were when the request was read, and is looked for again then:
+  // an identical query queued before may have computed it.
+  const answer =
+    keptAnswer(rows, key) ??
+    (await inTurn(() => memoised(rows, key, () => route.answer(rows, request.query, viewer, now))));
   return E.isLeft(answer) ? sendProblem(reply, answer.left) : sendJson(reply, 200, answer.right);
 };
