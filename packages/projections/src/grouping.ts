@@ -71,36 +71,49 @@ const groupValue = (
  * the order of their group values, so a report never depends on the order of its rows.
  */
 export class Cells<D extends ReportDimension | PipelineDimension, A> {
+  /** Whether a row's cell depends on its period: if not, callers need not name periods. */
+  readonly byPeriod: boolean;
   // A tree of maps, one level per dimension: finding a row's cell allocates nothing, where
   // a joined string key allocated (and hashed) a new string for every row of every view.
   private readonly root = new Map<string, unknown>();
   private readonly cells: { key: string[]; group: GroupKey; value: A }[] = [];
+  /** The one cell of a report that is not broken down. */
+  private everything: A | undefined;
   constructor(
     private readonly by: readonly D[],
     private readonly make: () => A,
-  ) {}
+  ) {
+    this.byPeriod = by.some((dimension) => dimension === "period");
+  }
 
   /** The accumulator of the row's group; `period` is the row's period label, if any. */
   of(row: LeadSummary, period = ""): A {
+    // Runs for every row of every view: a lookup per dimension, and nothing else unless a
+    // group is met for the first time, which the functions below see to.
     const by = this.by;
-    if (by.length === 0) return this.leaf(this.root, "", row, period);
-    let level = this.root;
     const last = by.length - 1;
+    if (last < 0) return this.everything ?? this.firstCell(this.root, "", row, period);
+    let level = this.root;
     for (let i = 0; i < last; i++) {
       const value = groupValue(row, by[i] as D, period);
-      let next = level.get(value) as Map<string, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(value, next);
-      }
-      level = next;
+      level = (level.get(value) as Map<string, unknown> | undefined) ?? this.branch(level, value);
     }
-    return this.leaf(level, groupValue(row, by[last] as D, period), row, period);
+    const value = groupValue(row, by[last] as D, period);
+    return (level.get(value) as A | undefined) ?? this.firstCell(level, value, row, period);
   }
 
-  private leaf(level: Map<string, unknown>, value: string, row: LeadSummary, period: string): A {
-    const found = level.get(value) as A | undefined;
-    if (found !== undefined) return found;
+  private branch(level: Map<string, unknown>, value: string): Map<string, unknown> {
+    const next = new Map<string, unknown>();
+    level.set(value, next);
+    return next;
+  }
+
+  private firstCell(
+    level: Map<string, unknown>,
+    value: string,
+    row: LeadSummary,
+    period: string,
+  ): A {
     const group: Partial<Record<ReportDimension | PipelineDimension, string>> = {};
     const key: string[] = [];
     for (const dimension of this.by) {
@@ -109,6 +122,7 @@ export class Cells<D extends ReportDimension | PipelineDimension, A> {
       key.push(part);
     }
     const made = this.make();
+    if (this.by.length === 0) this.everything = made;
     level.set(value, made);
     this.cells.push({ key, group, value: made });
     return made;

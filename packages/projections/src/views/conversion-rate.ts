@@ -8,6 +8,7 @@ import { type Breakdown, Cells, type GroupKey } from "../grouping.js";
 import { type LeadSummary, wasPursued } from "../lead-summary.js";
 import { type Ratio, Tally } from "../ratio.js";
 import { canSee, type Viewer } from "../viewer.js";
+import { rowArray } from "./row-array.js";
 
 /**
  * The two bases of the conversion rate (DOMAIN.md §6, docs/metrics.md):
@@ -54,21 +55,25 @@ export const conversionRate = (
   const cells = new Cells(by, () => new Tally());
   const total = new Tally();
   const { from, to } = query.range;
+  const list = rowArray(rows);
   if (query.basis === "cohort") {
     const window = (query.windowDays ?? DEFAULT_CONVERSION_WINDOW_DAYS) * DAY;
     const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
-    for (const row of rows) {
+    const byPeriod = cells.byPeriod;
+    for (let i = 0; i < list.length; i++) {
+      const row = list[i] as LeadSummary;
       if (row.acquiredAt < from || row.acquiredAt >= to) continue;
       if (!wasPursued(row) || !canSee(query.viewer, row)) continue;
       const converted = row.convertedAt !== null && row.convertedAt - row.acquiredAt <= window;
       total.count(converted);
-      cells.of(row, periodOf(row.acquiredAt)).count(converted);
+      cells.of(row, byPeriod ? periodOf(row.acquiredAt) : "").count(converted);
     }
   } else {
     const periods: readonly ReportingPeriod[] = by.includes("period")
       ? periodsOf(query.range, query.period ?? "month", query.utcOffsetMinutes)
       : [{ label: "", from, to }];
-    for (const row of rows) {
+    for (let i = 0; i < list.length; i++) {
+      const row = list[i] as LeadSummary;
       if (!wasPursued(row)) continue;
       const start = row.firstFollowUpAt as number;
       const end = pursuitEnd(row);

@@ -3,6 +3,7 @@ import { type CycleStatistics, Durations } from "../cycle-statistics.js";
 import { type Breakdown, Cells, type GroupKey } from "../grouping.js";
 import { type LeadSummary, wasPursued } from "../lead-summary.js";
 import { canSee, type Viewer } from "../viewer.js";
+import { rowArray } from "./row-array.js";
 
 export interface FollowUpCycleQuery extends Breakdown {
   readonly viewer: Viewer;
@@ -30,14 +31,17 @@ export const followUpCycle = (
   const cells = new Cells(query.by ?? [], () => new Durations());
   const total = new Durations();
   const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
+  const byPeriod = cells.byPeriod;
   const { from, to } = query.range;
-  for (const row of rows) {
+  const list = rowArray(rows);
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i] as LeadSummary;
     const converted = row.convertedAt;
     if (converted === null || converted < from || converted >= to) continue;
     if (!wasPursued(row) || !canSee(query.viewer, row)) continue;
     const cycle = converted - (row.firstFollowUpAt as number);
     total.add(cycle);
-    cells.of(row, periodOf(converted)).add(cycle);
+    cells.of(row, byPeriod ? periodOf(converted) : "").add(cycle);
   }
   return {
     total: total.statistics(),

@@ -1,5 +1,6 @@
 import type { LeadSummary } from "../lead-summary.js";
 import { canSee, type Viewer } from "../viewer.js";
+import { rowArray } from "./row-array.js";
 
 export interface FollowUpsDueQuery {
   readonly viewer: Viewer;
@@ -50,7 +51,9 @@ export const followUpsDue = (
   >();
   let due = 0;
   let overdue = 0;
-  for (const row of rows) {
+  const list = rowArray(rows);
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i] as LeadSummary;
     const dueAt = row.nextFollowUpDueAt;
     if (dueAt >= horizon || !awaitsFollowUp(row) || !canSee(query.viewer, row)) continue;
     const late = dueAt < now;

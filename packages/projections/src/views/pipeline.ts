@@ -1,6 +1,7 @@
 import { Cells, type GroupKey, type PipelineDimension } from "../grouping.js";
 import { isActive, type LeadSummary } from "../lead-summary.js";
 import { canSee, type Viewer } from "../viewer.js";
+import { rowArray } from "./row-array.js";
 
 /** What to count in the pipeline, for whom. */
 export interface PipelineQuery {
@@ -28,7 +29,9 @@ export interface PipelineReport {
 export const pipeline = (rows: Iterable<LeadSummary>, query: PipelineQuery): PipelineReport => {
   const cells = new Cells(query.by ?? [], () => ({ leads: 0 }));
   let total = 0;
-  for (const row of rows) {
+  const list = rowArray(rows);
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i] as LeadSummary;
     if (!isActive(row) || !canSee(query.viewer, row)) continue;
     total++;
     cells.of(row).leads++;

@@ -92,7 +92,8 @@ export const repPeriodReport = (
   const byRep = { by: ["department", "owner"] as const, viewer: query.viewer, range };
   const repOf = (group: GroupKey): Figures => rep(group.owner ?? "", group.department ?? "");
 
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as LeadSummary;
     if (row.acquiredAt < range.from || row.acquiredAt >= range.to) continue;
     if (!canSee(query.viewer, row)) continue;
     if (row.purgeReason !== null && NOT_EFFECTIVE.has(row.purgeReason)) continue;
@@ -116,7 +117,8 @@ export const repPeriodReport = (
   }
   // Counted here rather than with followUpsDue: the report needs no work lists.
   const horizon = query.now + (query.horizonHours ?? 24) * HOUR;
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as LeadSummary;
     const dueAt = row.nextFollowUpDueAt;
     if (dueAt >= horizon || !awaitsFollowUp(row) || !canSee(query.viewer, row)) continue;
     const figures = rep(row.ownerId, row.department);

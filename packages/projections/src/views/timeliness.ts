@@ -4,6 +4,7 @@ import { type Breakdown, Cells, type GroupKey } from "../grouping.js";
 import type { LeadSummary } from "../lead-summary.js";
 import { type Ratio, Tally } from "../ratio.js";
 import { canSee, type Viewer } from "../viewer.js";
+import { rowArray } from "./row-array.js";
 
 export interface TimelinessQuery extends Breakdown {
   readonly viewer: Viewer;
@@ -57,11 +58,14 @@ export const timeliness = (
   const cells = new Cells(query.by ?? [], () => new TimelinessTally());
   const total = new TimelinessTally();
   const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
+  const byPeriod = cells.byPeriod;
   const { from, to } = query.range;
-  for (const row of rows) {
+  const list = rowArray(rows);
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i] as LeadSummary;
     if (row.acquiredAt < from || row.acquiredAt >= to || !canSee(query.viewer, row)) continue;
     total.count(row, query.now);
-    cells.of(row, periodOf(row.acquiredAt)).count(row, query.now);
+    cells.of(row, byPeriod ? periodOf(row.acquiredAt) : "").count(row, query.now);
   }
   return {
     total: total.figures(),
