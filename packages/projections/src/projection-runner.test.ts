@@ -51,6 +51,32 @@ describe("the projection runner", () => {
     );
   });
 
+  it("lays its rows out again once enough were replaced: equal rows, in the same order", async () => {
+    const events = createInMemoryEventStore();
+    stores.push(events);
+    const readModel = createInMemoryReadModelStore();
+    const runner = createProjectionRunner({
+      events,
+      readModel,
+      batchSize: 50,
+      layOutAfterReplacedRows: 1,
+    });
+    running.push(runner);
+    await feed(events, history.slice(0, half));
+    await runner.start();
+    const last = await feed(events, history.slice(half));
+    await runner.waitFor(last as bigint, { timeoutMs: 2000 });
+    const expected = summarizeLog(await readLog(events));
+    expect(runner.summaries()).toEqual([...expected.values()]);
+    // Laid out: the runner's rows are copies of the ones it committed to the store.
+    const stored = await readModel.load();
+    const committed = new Map(
+      E.isRight(stored) ? stored.right.summaries.map((row) => [row.leadId, row]) : [],
+    );
+    const copies = runner.summaries().filter((row) => committed.get(row.leadId) !== row);
+    expect(copies.length).toBeGreaterThan(0);
+  });
+
   it("times a wait out when the position is not reached", async () => {
     const { runner } = setUp();
     await runner.start();

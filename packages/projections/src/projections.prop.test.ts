@@ -86,12 +86,14 @@ describe("projection properties", () => {
         recordedHistoryArbitrary(),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 1, max: 40 }),
-        async (history, split, batchSize) => {
+        fc.integer({ min: 1, max: 60 }),
+        async (history, split, batchSize, layOutAfterReplacedRows) => {
           const events = createInMemoryEventStore();
           const runner = createProjectionRunner({
             events,
             readModel: createInMemoryReadModelStore(),
             batchSize,
+            layOutAfterReplacedRows,
           });
           const cut = Math.floor(split * history.length);
           await feed(events, history.slice(0, cut));
