@@ -15,120 +15,134 @@ import * as t from "io-ts";
 export const decodeUnchanged = <A>(
   codec: t.Decoder<unknown, A>,
   input: unknown,
-): t.Validation<A> =>
-  codec instanceof t.Type && isPlain(codec) && codec.is(input) && keepsEverything(codec, input)
+): t.Validation<A> => {
+  if (!(codec instanceof t.Type)) return codec.decode(input);
+  const keepsEverything = checkOf(codec);
+  return keepsEverything !== null && codec.is(input) && keepsEverything(input)
     ? E.right(input as A)
     : codec.decode(input);
-
-const plain = new WeakMap<t.Mixed, boolean>();
-
-/**
- * Whether a codec is built only of kinds that decode without transforming: for those, a
- * guard passes exactly when decoding succeeds, which the shortcut relies on (a union
- * decodes with its first member that accepts the value).
- */
-const isPlain = (codec: t.Mixed): boolean => {
-  const known = plain.get(codec);
-  if (known !== undefined) return known;
-  let verdict: boolean;
-  if (
-    codec instanceof t.ExactType ||
-    codec instanceof t.RefinementType ||
-    codec instanceof t.ArrayType ||
-    codec instanceof t.ReadonlyArrayType
-  ) {
-    verdict = isPlain(codec.type as t.Mixed);
-  } else if (
-    codec instanceof t.InterfaceType ||
-    codec instanceof t.PartialType ||
-    codec instanceof t.StrictType
-  ) {
-    verdict = Object.values(codec.props as t.Props).every(isPlain);
-  } else if (codec instanceof t.IntersectionType || codec instanceof t.UnionType) {
-    verdict = (codec.types as readonly t.Mixed[]).every(isPlain);
-  } else {
-    verdict =
-      codec instanceof t.LiteralType ||
-      codec instanceof t.KeyofType ||
-      codec instanceof t.StringType ||
-      codec instanceof t.NumberType ||
-      codec instanceof t.BooleanType ||
-      codec instanceof t.NullType ||
-      codec instanceof t.UndefinedType;
-  }
-  plain.set(codec, verdict);
-  return verdict;
 };
 
 /**
  * Whether decoding a value that passes the codec's guard would keep every key of it, at
- * every depth. `false` for codec kinds not listed here: decoding then decides.
+ * every depth.
  */
-const keepsEverything = (codec: t.Mixed, value: unknown): boolean => {
+type KeepsEverything = (value: unknown) => boolean;
+
+const ALWAYS: KeepsEverything = () => true;
+
+// Checks are built once per codec: walking the codec's structure on every input cost as
+// much as the decoding it saves.
+const checks = new WeakMap<t.Mixed, KeepsEverything | null>();
+
+/**
+ * The check for a codec, or `null` when the codec has a part of a kind not listed here —
+ * one that may transform what it decodes, so that a guard passing no longer means decoding
+ * gives the value back (a union decodes with its first member that accepts the value,
+ * which is the first whose guard passes only when no member transforms).
+ */
+const checkOf = (codec: t.Mixed): KeepsEverything | null => {
+  const known = checks.get(codec);
+  if (known !== undefined) return known;
+  const made = compile(codec);
+  checks.set(codec, made);
+  return made;
+};
+
+const compile = (codec: t.Mixed): KeepsEverything | null => {
   if (codec instanceof t.ExactType || codec instanceof t.StrictType) {
-    const known = propsOf(codec);
-    if (known === undefined || !onlyKeys(value, (key) => Object.hasOwn(known, key))) {
-      return false;
-    }
-    return codec instanceof t.StrictType
-      ? propsKeepEverything(codec.props as t.Props, value)
-      : keepsEverything(codec.type as t.Mixed, value);
+    const props = propsOf(codec);
+    const inner =
+      codec instanceof t.StrictType
+        ? propsCheck(codec.props as t.Props)
+        : checkOf(codec.type as t.Mixed);
+    if (props === undefined || inner === null) return null;
+    const known = new Set(Object.keys(props));
+    return (value) => onlyKeys(value, known) && inner(value);
   }
   if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) {
-    return propsKeepEverything(codec.props as t.Props, value);
+    return propsCheck(codec.props as t.Props);
   }
   if (codec instanceof t.IntersectionType) {
     const members = codec.types as readonly t.Mixed[];
-    if (!members.every((member) => keepsEverything(member, value))) return false;
-    // io-ts merges what each member kept: a key survives if one member keeps it.
-    if (members.some((member) => !isExact(member))) return true;
-    const kept = new Set<string>();
-    for (const member of members) {
-      const props = propsOf(member);
-      if (props === undefined) return false;
-      for (const key of Object.keys(props)) kept.add(key);
+    const memberChecks = members.map(checkOf);
+    if (memberChecks.some((check) => check === null)) return null;
+    const all = memberChecks as KeepsEverything[];
+    // io-ts merges what each member kept: a key survives if one member keeps it, and a
+    // member that is not exact keeps them all.
+    let known: Set<string> | undefined;
+    if (members.every(isExact)) {
+      known = new Set();
+      for (const member of members) {
+        const props = propsOf(member);
+        if (props === undefined) return null;
+        for (const key of Object.keys(props)) known.add(key);
+      }
     }
-    return onlyKeys(value, (key) => kept.has(key));
+    return (value) => {
+      for (const check of all) if (!check(value)) return false;
+      return known === undefined || onlyKeys(value, known);
+    };
   }
   if (codec instanceof t.UnionType) {
-    // Decoding takes the first member that accepts the value; for codecs that transform
-    // nothing, that is the first whose guard passes.
-    const chosen = (codec.types as readonly t.Mixed[]).find((member) => member.is(value));
-    return chosen !== undefined && keepsEverything(chosen, value);
+    const members = codec.types as readonly t.Mixed[];
+    const memberChecks = members.map(checkOf);
+    if (memberChecks.some((check) => check === null)) return null;
+    const all = memberChecks as KeepsEverything[];
+    return (value) => {
+      for (let i = 0; i < members.length; i++) {
+        if ((members[i] as t.Mixed).is(value)) return (all[i] as KeepsEverything)(value);
+      }
+      return false;
+    };
   }
   if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
     const item = codec.type as t.Mixed;
-    const array = value as readonly unknown[];
-    // An index loop: the guard's `every` skips holes, which decoding reads as undefined.
-    for (let i = 0; i < array.length; i++) {
-      if (!item.is(array[i]) || !keepsEverything(item, array[i])) return false;
-    }
-    return true;
+    const itemCheck = checkOf(item);
+    if (itemCheck === null) return null;
+    return (value) => {
+      const array = value as readonly unknown[];
+      // An index loop: the guard's `every` skips holes, which decoding reads as undefined.
+      for (let i = 0; i < array.length; i++) {
+        if (!item.is(array[i]) || !itemCheck(array[i])) return false;
+      }
+      return true;
+    };
   }
-  if (codec instanceof t.RefinementType) return keepsEverything(codec.type as t.Mixed, value);
-  return (
-    codec instanceof t.LiteralType ||
+  if (codec instanceof t.RefinementType) return checkOf(codec.type as t.Mixed);
+  return codec instanceof t.LiteralType ||
     codec instanceof t.KeyofType ||
     codec instanceof t.StringType ||
     codec instanceof t.NumberType ||
     codec instanceof t.BooleanType ||
     codec instanceof t.NullType ||
     codec instanceof t.UndefinedType
-  );
+    ? ALWAYS
+    : null;
 };
 
-const propsKeepEverything = (props: t.Props, value: unknown): boolean => {
-  const object = value as { readonly [key: string]: unknown };
-  for (const key in props) {
-    const item = object[key];
-    if (item !== undefined && !keepsEverything(props[key] as t.Mixed, item)) return false;
+/** The check of an object's properties: only those that may hold something to strip. */
+const propsCheck = (props: t.Props): KeepsEverything | null => {
+  const nested: [string, KeepsEverything][] = [];
+  for (const [key, codec] of Object.entries(props)) {
+    const check = checkOf(codec);
+    if (check === null) return null;
+    if (check !== ALWAYS) nested.push([key, check]);
   }
-  return true;
+  if (nested.length === 0) return ALWAYS;
+  return (value) => {
+    const object = value as { readonly [key: string]: unknown };
+    for (const [key, check] of nested) {
+      const item = object[key];
+      if (item !== undefined && !check(item)) return false;
+    }
+    return true;
+  };
 };
 
 /** Own property names, as io-ts's key stripping lists them (non-enumerable ones too). */
-const onlyKeys = (value: unknown, isKnown: (key: string) => boolean): boolean => {
-  for (const key of Object.getOwnPropertyNames(value)) if (!isKnown(key)) return false;
+const onlyKeys = (value: unknown, known: ReadonlySet<string>): boolean => {
+  for (const key of Object.getOwnPropertyNames(value)) if (!known.has(key)) return false;
   return true;
 };
 
