@@ -189,6 +189,7 @@ export const FollowUpsQueryText = t.partial({
   ...MinPosition,
   horizonHours: integerText("HorizonHours", 0, 24 * 366),
   owner: t.string,
+  limit: integerText("Limit", 1, 1000),
 });
 
 /** `GET /reports/reps`. */

@@ -394,7 +394,13 @@ describe("queries", () => {
     ).toBe(1);
     expect((await view("/views/follow-up-cycle?by=owner")).total.count).toBe(1);
     expect((await view("/views/timeliness?by=department")).total.firstContact.denominator).toBe(1);
-    expect((await view("/views/follow-ups?horizonHours=48", "southRep")).owners).toHaveLength(1);
+    const followUps = await view("/views/follow-ups?horizonHours=48", "southRep");
+    expect(followUps.owners).toHaveLength(1);
+    const listed = await view("/views/follow-ups?horizonHours=48&limit=1", "southRep");
+    expect(listed).toEqual({
+      ...followUps,
+      owners: [{ ...followUps.owners[0], leads: followUps.owners[0].leads.slice(0, 1) }],
+    });
     const report = await view("/reports/reps?period=2026-11");
     expect(report.period).toEqual({
       label: "2026-11",
@@ -413,6 +419,8 @@ describe("queries", () => {
       "/views/conversion-rate?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
       "/views/timeliness?utcOffsetMinutes=9999",
       "/views/follow-ups?horizonHours=-1",
+      "/views/follow-ups?limit=0",
+      "/views/follow-ups?limit=1001",
     ]) {
       const response = await t.app.inject({ url, headers: as("rep") });
       expect(response.statusCode, url).toBe(400);

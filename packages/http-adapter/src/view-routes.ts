@@ -26,6 +26,8 @@ import { type RouteContext, type SummaryRows, sendJson } from "./route-context.j
 import { createTurnQueue, type TurnQueue } from "./turn-queue.js";
 
 const MINUTE = 60_000;
+/** Leads listed per owner in the follow-ups view unless `limit` says otherwise. */
+const FOLLOW_UPS_LISTED_PER_OWNER = 100;
 const DAY = 86_400_000;
 const iso = (millis: number): string => new Date(millis).toISOString();
 
@@ -187,12 +189,13 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
     viewRoute({
       url: "/views/follow-ups",
       summary: "Due and overdue follow-ups per owner",
-      description: "Due: within `horizonHours` (default 24) from now; overdue: before now.",
+      description: `Due: within \`horizonHours\` (default 24) from now; overdue: before now. Each owner lists at most \`limit\` leads (1–1000, default ${FOLLOW_UPS_LISTED_PER_OWNER}), the most urgent first; \`due\` and \`overdue\` count them all.`,
       query: FollowUpsQueryText,
       answer: (rows, query, viewer, now) => {
         const report = followUpsDue(rows, {
           viewer,
           now,
+          maxLeadsPerOwner: query.limit ?? FOLLOW_UPS_LISTED_PER_OWNER,
           ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
         });
         const owners = report.owners.filter(

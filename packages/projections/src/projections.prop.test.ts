@@ -182,6 +182,27 @@ describe("projection properties", () => {
     );
   });
 
+  it("a follow-up list capped per owner is the uncapped one's most urgent leads, counts kept", () => {
+    fc.assert(
+      fc.property(recordedHistoryArbitrary(), fc.integer({ min: 0, max: 5 }), (history, cap) => {
+        const rows = [...summarizeLog(history).values()];
+        const now = lastTime(history);
+        const all = followUpsDue(rows, { viewer: EXECUTIVE, now, horizonHours: 24 * 30 });
+        const capped = followUpsDue(rows, {
+          viewer: EXECUTIVE,
+          now,
+          horizonHours: 24 * 30,
+          maxLeadsPerOwner: cap,
+        });
+        expect(capped).toEqual({
+          ...all,
+          owners: all.owners.map((owner) => ({ ...owner, leads: owner.leads.slice(0, cap) })),
+        });
+      }),
+      RUNS,
+    );
+  });
+
   it("the union of a department's reps' pipelines is the head's", () => {
     fc.assert(
       fc.property(

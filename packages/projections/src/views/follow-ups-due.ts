@@ -7,6 +7,12 @@ export interface FollowUpsDueQuery {
   readonly now: number;
   /** A follow-up falling within this many hours from `now` is due. Default 24. */
   readonly horizonHours?: number;
+  /**
+   * How many of each owner's leads to list, the most urgent first; the counts still count
+   * them all. Default: every one (an executive's list over 100,000 leads can run to
+   * thousands).
+   */
+  readonly maxLeadsPerOwner?: number;
 }
 
 /** A lead waiting for its next follow-up. */
@@ -22,6 +28,7 @@ export interface OwnerFollowUps {
   readonly department: string;
   readonly due: number;
   readonly overdue: number;
+  /** The most urgent leads, at most `maxLeadsPerOwner` of the `due + overdue`. */
   readonly leads: readonly FollowUpDue[];
 }
 
@@ -79,6 +86,9 @@ export const followUpsDue = (
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, owner]) => {
         owner.leads.sort((a, b) => a.dueAt - b.dueAt || (a.leadId < b.leadId ? -1 : 1));
+        if (query.maxLeadsPerOwner !== undefined && owner.leads.length > query.maxLeadsPerOwner) {
+          owner.leads.length = Math.max(0, query.maxLeadsPerOwner);
+        }
         return owner;
       }),
   };
