@@ -365,6 +365,13 @@ describe("queries", () => {
       { "idempotency-key": "view-cv" },
     );
     expect(contacted.statusCode).toBe(200);
+    // Two leads for the south rep: enough for the follow-up list's limit to cut one.
+    await t.app.inject({
+      method: "POST",
+      url: "/leads",
+      headers: as("southHead"),
+      payload: uniqueCaptureBody({ repId: "rep-9", department: "south" }),
+    });
     const south = await t.app.inject({
       method: "POST",
       url: "/leads",
@@ -381,8 +388,8 @@ describe("queries", () => {
       return response.json();
     };
     expect((await view("/views/pipeline?by=stage,grade")).total).toBe(1);
-    expect((await view("/views/pipeline", "executive")).total).toBe(2);
-    expect((await view("/views/pipeline", "southRep")).total).toBe(1);
+    expect((await view("/views/pipeline", "executive")).total).toBe(3);
+    expect((await view("/views/pipeline", "southRep")).total).toBe(2);
     const rate = await view("/views/conversion-rate?basis=cohort&by=channel,period&period=month");
     expect(rate.total).toEqual({ numerator: 1, denominator: 1, rate: 1 });
     expect(
@@ -396,6 +403,7 @@ describe("queries", () => {
     expect((await view("/views/timeliness?by=department")).total.firstContact.denominator).toBe(1);
     const followUps = await view("/views/follow-ups?horizonHours=48", "southRep");
     expect(followUps.owners).toHaveLength(1);
+    expect(followUps.owners[0].leads).toHaveLength(2);
     const listed = await view("/views/follow-ups?horizonHours=48&limit=1", "southRep");
     expect(listed).toEqual({
       ...followUps,
