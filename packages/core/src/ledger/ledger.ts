@@ -389,7 +389,8 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       clockToleranceMs: tolerance,
     });
     if (E.isLeft(decision)) return decision;
-    const events = [...decision.right];
+    // Copied only if a duplicate flag is added to it below.
+    let events = decision.right as LeadEvent[];
 
     // Rule 9 and the erasure bookkeeping need the identities before and after the command.
     const reservations = reservationContext(command.commandId, now);
@@ -434,6 +435,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
           const capture = events[0];
           if (capture === undefined) throw new Error("a capture decides at least one event");
+          events = [...events];
           events.push({
             type: "LeadFlaggedForPurge",
             data: { reason: "duplicate", duplicateOf: held.left.existingLeadId as LeadId },
@@ -488,16 +490,17 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     reserved = [];
 
     const firstRevision = appended.right.nextExpectedRevision - BigInt(stored.length) + 1n;
-    stored.forEach((event, index) => {
+    for (let index = 0; index < stored.length; index++) {
       const decided = events[index];
-      if (decided === undefined) return;
+      const event = stored[index];
+      if (decided === undefined || event === undefined) continue;
       recordOnLoadedLead(lead, factsOnly(decided), {
         revision: firstRevision + BigInt(index),
         // Only the last event's position is known; the others lie before it.
         position: appended.right.position,
         metadata: event.metadata,
       });
-    });
+    }
 
     for (const identity of toRelease) {
       const released = await releaseIdentity(reservations, identity, leadId, false);
