@@ -71,7 +71,7 @@ const groupValue = (
  * the order of their group values, so a report never depends on the order of its rows.
  */
 export class Cells<D extends ReportDimension | PipelineDimension, A> {
-  /** Whether a row's cell depends on its period: if not, callers need not name periods. */
+  /** Whether a row's cell depends on its period: if not, no period needs naming. */
   readonly byPeriod: boolean;
   // A tree of maps, one level per dimension: finding a row's cell allocates nothing, where
   // a joined string key allocated (and hashed) a new string for every row of every view.
@@ -100,6 +100,15 @@ export class Cells<D extends ReportDimension | PipelineDimension, A> {
     }
     const value = groupValue(row, by[last] as D, period);
     return (level.get(value) as A | undefined) ?? this.firstCell(level, value, row, period);
+  }
+
+  /**
+   * The accumulator of the row's group, its period being the one `at` falls in. The period
+   * is named only when the breakdown has periods: naming one per row cost the views that
+   * have none a calendar computation per row.
+   */
+  ofAt(row: LeadSummary, at: number, periodOf: (at: number) => string): A {
+    return this.of(row, this.byPeriod ? periodOf(at) : "");
   }
 
   private branch(level: Map<string, unknown>, value: string): Map<string, unknown> {

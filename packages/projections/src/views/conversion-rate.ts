@@ -59,14 +59,13 @@ export const conversionRate = (
   if (query.basis === "cohort") {
     const window = (query.windowDays ?? DEFAULT_CONVERSION_WINDOW_DAYS) * DAY;
     const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
-    const byPeriod = cells.byPeriod;
     for (let i = 0; i < list.length; i++) {
       const row = list[i] as LeadSummary;
       if (row.acquiredAt < from || row.acquiredAt >= to) continue;
       if (!wasPursued(row) || !canSee(query.viewer, row)) continue;
       const converted = row.convertedAt !== null && row.convertedAt - row.acquiredAt <= window;
       total.count(converted);
-      cells.of(row, byPeriod ? periodOf(row.acquiredAt) : "").count(converted);
+      cells.ofAt(row, row.acquiredAt, periodOf).count(converted);
     }
   } else {
     const periods: readonly ReportingPeriod[] = by.includes("period")

@@ -31,7 +31,6 @@ export const followUpCycle = (
   const cells = new Cells(query.by ?? [], () => new Durations());
   const total = new Durations();
   const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
-  const byPeriod = cells.byPeriod;
   const { from, to } = query.range;
   const list = rowArray(rows);
   for (let i = 0; i < list.length; i++) {
@@ -41,7 +40,7 @@ export const followUpCycle = (
     if (!wasPursued(row) || !canSee(query.viewer, row)) continue;
     const cycle = converted - (row.firstFollowUpAt as number);
     total.add(cycle);
-    cells.of(row, byPeriod ? periodOf(converted) : "").add(cycle);
+    cells.ofAt(row, converted, periodOf).add(cycle);
   }
   return {
     total: total.statistics(),

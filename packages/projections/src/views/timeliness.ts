@@ -58,14 +58,13 @@ export const timeliness = (
   const cells = new Cells(query.by ?? [], () => new TimelinessTally());
   const total = new TimelinessTally();
   const periodOf = periodNamer(query.period ?? "month", query.utcOffsetMinutes);
-  const byPeriod = cells.byPeriod;
   const { from, to } = query.range;
   const list = rowArray(rows);
   for (let i = 0; i < list.length; i++) {
     const row = list[i] as LeadSummary;
     if (row.acquiredAt < from || row.acquiredAt >= to || !canSee(query.viewer, row)) continue;
     total.count(row, query.now);
-    cells.of(row, byPeriod ? periodOf(row.acquiredAt) : "").count(row, query.now);
+    cells.ofAt(row, row.acquiredAt, periodOf).count(row, query.now);
   }
   return {
     total: total.figures(),
