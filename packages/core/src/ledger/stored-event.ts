@@ -60,14 +60,11 @@ export const toStoredEvents = (
       id: context.newId(),
       type: event.type,
       data,
-      metadata: withChainHash(shared.metadata, hash),
+      metadata: withKey(shared.metadata, CHAIN_HASH_KEY, hash),
     };
   }
   return stored;
 };
-
-const withChainHash = (metadata: JsonObject, hash: string): JsonObject =>
-  withKey(metadata, CHAIN_HASH_KEY, hash);
 
 /**
  * A copy of an object with one more key. Not `{ ...object, [key]: value }`: V8 builds a
