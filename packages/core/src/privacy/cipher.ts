@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import * as t from "io-ts";
+import { secureRandomBytes } from "./secure-random.js";
 
 /** The size of a lead's data key: AES-256. */
 export const DATA_KEY_BYTES = 32;
@@ -19,7 +20,7 @@ export const SealedPersonal = t.strict(
 export type SealedPersonal = t.TypeOf<typeof SealedPersonal>;
 
 /** A fresh random data key for a new lead. */
-export const newDataKey = (): Uint8Array => randomBytes(DATA_KEY_BYTES);
+export const newDataKey = (): Uint8Array => secureRandomBytes(DATA_KEY_BYTES);
 
 const associatedData = (leadId: string, eventType: string): Buffer =>
   Buffer.from(`leadledger:v1:${leadId}:${eventType}`, "utf8");
@@ -31,7 +32,7 @@ export const sealPersonal = (
   eventType: string,
   personal: unknown,
 ): SealedPersonal => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = secureRandomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(leadId, eventType));
   const box = Buffer.concat([
