@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomUUID } from "node:crypto";
+import { createHmac, hkdfSync } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import type { CountryCode } from "libphonenumber-js";
@@ -40,6 +40,7 @@ import {
 } from "./loaded-lead.js";
 import { fromStoreError } from "./store-failure.js";
 import { fromStoredEvent, toStoredEvents } from "./stored-event.js";
+import { newTimeOrderedId } from "./time-ordered-id.js";
 
 /** What a ledger is built from. Only the stores and the secret are required. */
 export interface LeadLedgerDeps {
@@ -65,7 +66,7 @@ export interface LeadLedgerDeps {
   readonly defaultPhoneRegion?: CountryCode;
   /** How many leads the ledger keeps loaded between commands. Defaults to 10,000. */
   readonly cacheSize?: number;
-  /** Event ids. Defaults to random UUIDs. */
+  /** Event ids. Defaults to {@link newTimeOrderedId}: UUIDs version 7. */
   readonly newId?: () => string;
 }
 
@@ -156,7 +157,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const duplicatePolicy = deps.duplicatePolicy ?? "refuse";
   const region = deps.defaultPhoneRegion ?? "CN";
   const cacheSize = deps.cacheSize ?? 10_000;
-  const newId = deps.newId ?? randomUUID;
+  const newId = deps.newId ?? newTimeOrderedId;
   const contactSecret = new Uint8Array(
     hkdfSync("sha256", deps.secret, "leadledger", "contact-identity", 32),
   );
