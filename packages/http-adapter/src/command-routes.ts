@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   AmendLead,
   AssignLead,
@@ -11,6 +10,7 @@ import {
   type InputProblem,
   type LeadCommandType,
   LeadId,
+  newTimeOrderedId,
   PurgeLead,
   RecordContact,
   RecordVisit,
@@ -160,7 +160,7 @@ const commandIdOf = (
   generate: boolean,
 ): E.Either<readonly InputProblem[], { readonly id: string; readonly generated: boolean }> => {
   const header = singleHeader(request, "idempotency-key");
-  if (header === undefined && generate) return E.right({ id: randomUUID(), generated: true });
+  if (header === undefined && generate) return E.right({ id: newTimeOrderedId(), generated: true });
   if (typeof header === "string" && CommandId.is(header)) {
     return E.right({ id: header, generated: false });
   }

@@ -45,9 +45,16 @@ describe("POST /leads", () => {
   });
 
   it("generates the command id when Idempotency-Key is absent and echoes it", async () => {
-    const response = await post("/leads", uniqueCaptureBody(OWNER));
+    const body = uniqueCaptureBody(OWNER);
+    const response = await post("/leads", body);
     expect(response.statusCode).toBe(201);
-    expect(response.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{36}$/);
+    // A UUID version 7, whose timestamp the lead id takes on.
+    const key = String(response.headers["idempotency-key"]);
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(response.json().leadId.slice(0, 13)).toBe(key.slice(0, 13));
+    const retried = await post("/leads", body, { "idempotency-key": key });
+    expect(retried.headers["idempotent-replayed"]).toBe("true");
+    expect(retried.json().leadId).toBe(response.json().leadId);
   });
 
   it("replays a retried capture and refuses the key with another body", async () => {
