@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import {
@@ -29,6 +28,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { bearerTokenAuthentication } from "./authentication.js";
 import { demoCommands, seedDemoLeads } from "./demo-leads.js";
 import { leadLedgerRoutes } from "./plugin.js";
+import { addSecurityHeaders } from "./security-headers.js";
 import {
   ADMIN_ONLY,
   DEMO_ORGANISATION,
@@ -183,8 +183,9 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     // Keep-alive sockets without a request in flight are closed at once on shutdown.
     forceCloseConnections: "idle",
   });
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
+    done(null, payload);
   });
   app.addHook("onClose", async () => {
     await runner.stop();
@@ -193,16 +194,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     await keyStore.close();
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        // Swagger UI's page loads its own scripts and styles and inlines a few styles.
-        "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-      },
-    },
-  });
+  addSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",

@@ -69,6 +69,15 @@ describe("the standalone server over a socket", () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // helmet's headers, with the content security policy Swagger UI's page needs.
+    const policy = health.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self' 'unsafe-inline'");
+    expect(policy).toContain("img-src 'self' data:");
+    expect(policy).toContain("default-src 'self'");
+    expect(health.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(health.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+    expect(health.headers.get("x-content-type-options")).toBe("nosniff");
     const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as OpenApi;
     for (const path of [
       "/leads",
