@@ -2,8 +2,18 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventToAppend, NO_STREAM } from "@leadledger/core";
+import {
+  createInMemoryEventStore,
+  createInMemoryKeyStore,
+  createLeadLedger,
+  type EventToAppend,
+  leadIdForCapture,
+  NO_STREAM,
+  newTimeOrderedId,
+  type RecordedEvent,
+} from "@leadledger/core";
 import { type Durability, openSqliteEventStore } from "@leadledger/sqlite-adapter";
+import { captureLead, repActor } from "@leadledger/testkit";
 import Database from "better-sqlite3";
 
 // Each figure is measured for this long, in rounds that alternate the store with the raw
@@ -11,6 +21,9 @@ import Database from "better-sqlite3";
 const ROUND_MS = 1_500;
 const ROUNDS = 3;
 const READ_ALL_EVENTS = 200_000;
+// Captures already in the store when the capture figure is taken: its indexes are then as
+// deep as a working ledger's, and the reservation streams' index as scattered.
+const PRELOADED_CAPTURES = Number(process.env.BENCH_SQLITE_PRELOADED_CAPTURES ?? 50_000);
 
 const root = mkdtempSync(
   join(process.env.LEADLEDGER_BENCH_DIR ?? tmpdir(), "leadledger-bench-sqlite-"),
@@ -101,6 +114,81 @@ const storeAppends = async (durability: Durability, inFlight: number): Promise<n
   return rate;
 };
 
+/** The four events one capture writes, taken from a real capture on the in-memory store. */
+const sampleCapture = async (): Promise<readonly RecordedEvent[]> => {
+  const events = createInMemoryEventStore();
+  const ledger = createLeadLedger({
+    eventStore: events,
+    keyStore: createInMemoryKeyStore(),
+    secret: new Uint8Array(32).fill(7),
+    // Recorded as it was acquired: not a late entry.
+    clock: () => Date.parse(captureLead().acquiredAt),
+  });
+  const captured = await ledger.execute(repActor, captureLead({ commandId: newTimeOrderedId() }));
+  if (isLeft(captured)) throw new Error(captured.left.code);
+  const written = await events.readAll();
+  if (isLeft(written)) throw new Error(written.left.code);
+  return written.right;
+};
+
+/**
+ * What the event store alone can take of captures: per capture, as the ledger writes it,
+ * one event on each of two reservation streams (named by a keyed hash, so in no order) at
+ * once, then the lead's two events on a new stream. `inFlight` captures at a time, on a
+ * store that already holds PRELOADED_CAPTURES. The ceiling of `POST /leads` on SQLite.
+ */
+const captureWrites = async (durability: Durability, inFlight: number): Promise<number> => {
+  const sample = await sampleCapture();
+  const reservations = sample.filter((event) => !event.stream.startsWith("lead-"));
+  const lead = sample.filter((event) => event.stream.startsWith("lead-"));
+  if (reservations.length !== 2 || lead.length !== 2) throw new Error("unexpected capture");
+  const copy = (event: RecordedEvent): EventToAppend => ({
+    id: newTimeOrderedId(),
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  });
+  const capture = async (store: ReturnType<typeof openSqliteEventStore>): Promise<void> => {
+    const held = await Promise.all(
+      reservations.map((event) =>
+        store.appendToStream(
+          `${event.stream.slice(0, -64)}${Buffer.from(newTimeOrderedId()).toString("hex").slice(0, 64)}`,
+          [copy(event)],
+          { expectedRevision: NO_STREAM },
+        ),
+      ),
+    );
+    for (const result of held) if (isLeft(result)) throw new Error(result.left.code);
+    const appended = await store.appendToStream(
+      `lead-${leadIdForCapture(newTimeOrderedId())}`,
+      lead.map(copy),
+      { expectedRevision: NO_STREAM },
+    );
+    if (isLeft(appended)) throw new Error(appended.left.code);
+  };
+  const path = freshFile();
+  const loader = openSqliteEventStore({ path, synchronous: "normal" });
+  for (let loaded = 0; loaded < PRELOADED_CAPTURES; loaded += 500) {
+    await Promise.all(Array.from({ length: 500 }, () => capture(loader)));
+  }
+  await loader.close();
+  const store = openSqliteEventStore({ path, synchronous: durability });
+  const deadline = Date.now() + ROUND_MS;
+  let captured = 0;
+  const startedAt = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() < deadline) {
+        await capture(store);
+        captured += 1;
+      }
+    }),
+  );
+  const rate = perSecond(captured, startedAt);
+  await store.close();
+  return rate;
+};
+
 const readAllRate = async (): Promise<number> => {
   const path = freshFile();
   const store = openSqliteEventStore({ path, synchronous: "normal" });
@@ -159,6 +247,11 @@ try {
       `  store, 64 in flight (group commit)        ${fmt(median(grouped))} appends/s  ${ratio(median(grouped), base)} raw${targets ? "  (target ≥ 3.00×)" : ""}`,
     );
   }
+  const captures: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) captures.push(await captureWrites("full", 64));
+  console.log(
+    `\na capture's writes (2 reservations, then the lead's 2 events), 64 in flight, FULL, over ${PRELOADED_CAPTURES.toLocaleString("en-US")} earlier captures\n  ${fmt(median(captures))} captures/s`,
+  );
   const read = await readAllRate();
   console.log(
     `\nreadAll over ${READ_ALL_EVENTS.toLocaleString("en-US")} events, pages of 10 000   ${fmt(read)} events/s  (target ≥ 200,000)`,
