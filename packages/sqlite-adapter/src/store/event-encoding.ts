@@ -16,33 +16,52 @@ const isPlainObject = (value: unknown): value is { [key: string]: unknown } => {
 
 // JSON.stringify would quietly turn undefined into nothing, NaN into null and a Date into a
 // string: the store would give back something else than it was given, so refuse instead.
-const checkJson = (value: unknown, path: string): void => {
+// The check runs on every event appended; it says only whether the value is JSON, and the
+// path of the first offender is worked out again only when there is one.
+const isJson = (value: unknown): boolean => {
   switch (typeof value) {
     case "string":
     case "boolean":
-      return;
+      return true;
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`The ${path} is ${value}, not JSON`);
-      return;
-    case "object":
-      if (value === null) return;
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) checkJson(value[i], `${path}[${i}]`);
-        return;
+        for (let i = 0; i < value.length; i++) if (!isJson(value[i])) return false;
+        return true;
       }
-      if (!isPlainObject(value)) {
-        throw new TypeError(`The ${path} is a ${value.constructor?.name ?? "object"}, not JSON`);
+      if (!isPlainObject(value)) return false;
+      for (const key in value) {
+        if (Object.hasOwn(value, key) && !isJson(value[key])) return false;
       }
-      for (const key of Object.keys(value)) checkJson(value[key], `${path}.${key}`);
-      return;
+      return true;
+    }
     default:
-      throw new TypeError(`The ${path} is ${typeof value}, not JSON`);
+      return false;
   }
+};
+
+/** Throws the TypeError naming where `value` (known not to be JSON) stops being JSON. */
+const refuse = (value: unknown, path: string): never => {
+  if (typeof value === "number") throw new TypeError(`The ${path} is ${value}, not JSON`);
+  if (typeof value !== "object") throw new TypeError(`The ${path} is ${typeof value}, not JSON`);
+  if (value === null) throw new Error("null is JSON");
+  if (Array.isArray(value)) {
+    const i = value.findIndex((item) => !isJson(item));
+    return refuse(value[i], `${path}[${i}]`);
+  }
+  if (!isPlainObject(value)) {
+    throw new TypeError(`The ${path} is a ${value.constructor?.name ?? "object"}, not JSON`);
+  }
+  const key = Object.keys(value).find((name) => !isJson(value[name]));
+  if (key === undefined) throw new Error("the value is JSON");
+  return refuse(value[key], `${path}.${key}`);
 };
 
 const encodeObject = (value: unknown, path: string): string => {
   if (!isPlainObject(value)) throw new TypeError(`The ${path} is not a JSON object`);
-  checkJson(value, path);
+  if (!isJson(value)) refuse(value, path);
   return JSON.stringify(value);
 };
 
