@@ -1,7 +1,8 @@
 import { v7 } from "uuid";
-import { secureRandomBytes } from "../privacy/secure-random.js";
+import { withSecureRandomBytes } from "../privacy/secure-random.js";
 
-const uuidOptions = { rng: () => secureRandomBytes(16) };
+// v7 reads its 16 random bytes and keeps none of them.
+const fromRandom = (random: Uint8Array): string => v7({ random });
 
 /**
  * A new UUID, version 7: time-ordered to the millisecond, random after that. The ledger's
@@ -10,4 +11,4 @@ const uuidOptions = { rng: () => secureRandomBytes(16) };
  * time order are added at the end of those indexes instead of on a random page of them,
  * which makes a SQLite group commit write far fewer pages (docs/benchmarks.md).
  */
-export const newTimeOrderedId = (): string => v7(uuidOptions);
+export const newTimeOrderedId = (): string => withSecureRandomBytes(16, fromRandom);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { secureRandomBytes } from "./secure-random.js";
+import { secureRandomBytes, withSecureRandomBytes } from "./secure-random.js";
 
 describe("secureRandomBytes", () => {
   it("hands out the size asked for, never the same bytes twice, across refills of its pool", () => {
@@ -42,5 +42,33 @@ describe("secureRandomBytes", () => {
   it("refuses a size that is not a whole number of bytes", () => {
     expect(() => secureRandomBytes(-1)).toThrow(RangeError);
     expect(() => secureRandomBytes(1.5)).toThrow(RangeError);
+  });
+});
+
+describe("withSecureRandomBytes", () => {
+  it("lends fresh bytes and zeroes them once the borrower returns", () => {
+    let lent: Uint8Array | undefined;
+    const copy = withSecureRandomBytes(32, (bytes) => {
+      lent = bytes;
+      return Buffer.from(bytes);
+    });
+    expect(copy.equals(Buffer.alloc(32))).toBe(false);
+    expect(lent !== undefined && Buffer.from(lent).equals(Buffer.alloc(32))).toBe(true);
+  });
+
+  it("zeroes the bytes when the borrower throws, and lends others next time", () => {
+    let lent: Uint8Array | undefined;
+    expect(() =>
+      withSecureRandomBytes(16, (bytes) => {
+        lent = bytes;
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    expect(lent !== undefined && Buffer.from(lent).equals(Buffer.alloc(16))).toBe(true);
+    const seen = new Set<string>();
+    for (let n = 0; n < 1_000; n++) {
+      seen.add(withSecureRandomBytes(16, (bytes) => Buffer.from(bytes).toString("hex")));
+    }
+    expect(seen.size).toBe(1_000);
   });
 });

@@ -13,16 +13,25 @@ let taken = POOL_BYTES;
  * handed out once. The pool's copy is zeroed as it is handed out, so that a data key does
  * not linger in it.
  */
-export const secureRandomBytes = (size: number): Buffer => {
+export const secureRandomBytes = (size: number): Buffer =>
+  withSecureRandomBytes(size, (bytes) => Buffer.from(bytes));
+
+/**
+ * Lends `size` bytes from the CSPRNG to `use` without copying them: they are a view of the
+ * pool, zeroed as soon as `use` returns, so `use` must not keep them.
+ */
+export const withSecureRandomBytes = <A>(size: number, use: (bytes: Uint8Array) => A): A => {
   if (!Number.isInteger(size) || size < 0) throw new RangeError(`cannot take ${size} random bytes`);
-  if (size > POOL_BYTES) return randomFillSync(Buffer.alloc(size));
+  if (size > POOL_BYTES) return use(randomFillSync(Buffer.alloc(size)));
   if (taken + size > POOL_BYTES) {
     randomFillSync(pool);
     taken = 0;
   }
-  const bytes = Buffer.allocUnsafe(size);
-  pool.copy(bytes, 0, taken, taken + size);
-  pool.fill(0, taken, taken + size);
+  const start = taken;
   taken += size;
-  return bytes;
+  try {
+    return use(pool.subarray(start, start + size));
+  } finally {
+    pool.fill(0, start, start + size);
+  }
 };
