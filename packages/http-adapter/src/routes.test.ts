@@ -93,6 +93,8 @@ describe("POST /leads", () => {
     expect(problem.problems.map((p: { path: string }) => p.path)).toContain(
       "body.party.companyName",
     );
+    const badLeadId = await post("/leads", { ...uniqueCaptureBody(OWNER), leadId: "LEAD-1" });
+    expect(badLeadId.json().problems).toEqual([{ path: "body.leadId", expected: "LeadId" }]);
   });
 
   it("answers rule violations with 422", async () => {
@@ -220,6 +222,21 @@ describe("commands on a lead", () => {
     const after = await command("/visits", { kind: "call-on", intent: "none" }, "v-after", head);
     expect(after.statusCode).toBe(409);
     expect(problemOf(after).code).toBe("lead.purged");
+  });
+
+  it("names every wrong part of a command's body by its path in the body", async () => {
+    const response = await command(
+      "/visits",
+      { kind: "nope", intent: 5, occurredAt: "yesterday", extra: true },
+      "v-bad-body",
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toContain("application/problem+json");
+    expect(response.json().problems).toEqual([
+      { path: "body.occurredAt", expected: "Instant" },
+      { path: "body.kind", expected: "VisitKind" },
+      { path: "body.intent", expected: "Intent" },
+    ]);
   });
 
   it("requires Idempotency-Key on commands other than capture", async () => {
