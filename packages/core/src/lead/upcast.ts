@@ -4,17 +4,21 @@ import type { JsonObject, RecordedEvent } from "../store/event-store.js";
 export const CURRENT_SCHEMA_VERSION = 1;
 
 /**
- * Turns the stored plain part of one event type from one schema version into the next.
- * Stored history is never rewritten: old events are upcast each time they are read.
- * An upcaster sees and returns the stored form (`data` with its sealed personal part left
- * as it is, `metadata` without changes to the chain hash), so the hash chain, computed over
- * what was stored, still verifies.
+ * Turns one event type from one schema version into the next. Stored history is never
+ * rewritten: old events are upcast each time they are read.
+ *
+ * `upcast` works on the stored plain part (`data` with its sealed personal part left as it
+ * is; the metadata is never changed), so the hash chain, computed over what was stored,
+ * still verifies. `upcastPersonal` works on the personal part once it is opened with the
+ * lead's key; a purged lead's personal part stays redacted and is not upcast. A step that
+ * changes only one of the two leaves the other out.
  */
 export interface EventUpcaster {
   readonly type: string;
   /** The version this upcaster reads; it produces `fromVersion + 1`. */
   readonly fromVersion: number;
-  readonly upcast: (data: JsonObject) => JsonObject;
+  readonly upcast?: (data: JsonObject) => JsonObject;
+  readonly upcastPersonal?: (personal: JsonObject) => JsonObject;
 }
 
 /**
@@ -45,13 +49,42 @@ export const upcastStoredEvent = (
   if (version >= currentVersion) return recorded;
   let data = recorded.data;
   while (version < currentVersion) {
-    const step = upcasters.find(
-      (upcaster) => upcaster.type === recorded.type && upcaster.fromVersion === version,
-    );
+    const step = stepFrom(upcasters, recorded.type, version);
     // No upcaster for this step: the shape did not change for this type at this version.
-    if (step !== undefined) data = step.upcast(data);
+    if (step?.upcast !== undefined) data = step.upcast(data);
     version++;
   }
   // Metadata stays as stored: it records the version the event was written with.
   return { ...recorded, data };
 };
+
+/**
+ * An opened personal part as the current schema reads it: the `upcastPersonal` of each
+ * step from `version` on, in turn. Returned as it is when nothing applies.
+ */
+export const upcastPersonal = (
+  type: string,
+  version: number,
+  personal: unknown,
+  upcasters: readonly EventUpcaster[] = LEAD_EVENT_UPCASTERS,
+  currentVersion: number = CURRENT_SCHEMA_VERSION,
+): unknown => {
+  let opened = personal;
+  for (let at = version; at < currentVersion; at++) {
+    const step = stepFrom(upcasters, type, at);
+    // A personal part that is not an object is left to the codec to refuse.
+    if (step?.upcastPersonal === undefined || !isJsonObject(opened)) continue;
+    opened = step.upcastPersonal(opened);
+  }
+  return opened;
+};
+
+const stepFrom = (
+  upcasters: readonly EventUpcaster[],
+  type: string,
+  version: number,
+): EventUpcaster | undefined =>
+  upcasters.find((upcaster) => upcaster.type === type && upcaster.fromVersion === version);
+
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,7 +3,13 @@ import type * as t from "io-ts";
 import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadEvent } from "../lead/events.js";
 import { LEAD_EVENT_SCHEMAS, REDACTED } from "../lead/events.js";
-import { CURRENT_SCHEMA_VERSION } from "../lead/upcast.js";
+import {
+  CURRENT_SCHEMA_VERSION,
+  type EventUpcaster,
+  LEAD_EVENT_UPCASTERS,
+  schemaVersionOf,
+  upcastPersonal,
+} from "../lead/upcast.js";
 import { openPersonal, SealedPersonal, sealPersonal } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
 import { canonicalJson } from "../store/canonical-json.js";
@@ -84,14 +90,17 @@ const withKey = (
 /**
  * Reads a stored lead event in full: facts, metadata and the personal part opened with the
  * lead's key — or {@link REDACTED} when the key was destroyed by a purge. With `open`
- * false the personal part is not decrypted and the event carries none.
+ * false the personal part is not decrypted and the event carries none. An event of an
+ * older schema version is upcast, its plain part before decoding and its personal part
+ * once opened.
  */
 export const fromStoredEvent = (
   recorded: RecordedEvent,
   key: KeyLookup,
   open = true,
+  upcasters: readonly EventUpcaster[] = LEAD_EVENT_UPCASTERS,
 ): E.Either<string, LeadEvent> => {
-  const decoded = decodeLeadEventFacts(recorded);
+  const decoded = decodeLeadEventFacts(recorded, upcasters);
   if (E.isLeft(decoded)) {
     return E.left(
       `${recorded.type} at revision ${recorded.revision}: ${decoded.left.paths.join(", ")}`,
@@ -111,7 +120,11 @@ export const fromStoredEvent = (
     return E.left(`${recorded.type} at revision ${recorded.revision}: the lead's key is missing`);
   }
   const opened = openPersonal(key.key, decoded.right.metadata.leadId, recorded.type, stored);
-  const personal = personalCodec.decode(opened);
+  const personal = personalCodec.decode(
+    opened === undefined
+      ? undefined
+      : upcastPersonal(recorded.type, schemaVersionOf(recorded), opened, upcasters),
+  );
   if (opened === undefined || E.isLeft(personal)) {
     return E.left(
       `${recorded.type} at revision ${recorded.revision}: personal part does not authenticate`,
