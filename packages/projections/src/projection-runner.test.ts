@@ -77,6 +77,44 @@ describe("the projection runner", () => {
     expect(copies.length).toBeGreaterThan(0);
   });
 
+  it("lays out more than a slice of rows a slice per turn, and stops midway when stopped", async () => {
+    // More rows than one slice of a lay-out (10,000), then enough new leads live that a
+    // quarter of the rows were replaced: the lay-out copies 10,000 rows, then waits a turn.
+    const earlier = recordedHistoryArray({ seed: 11, leads: 10_500 });
+    const later = recordedHistoryArray({ seed: 12, leads: 4_000 });
+    const layOut = async (stopMidway: boolean) => {
+      const events = createInMemoryEventStore();
+      stores.push(events);
+      const readModel = createInMemoryReadModelStore();
+      // One live batch for the whole of `later`: its lay-out starts as the wait settles.
+      const runner = createProjectionRunner({
+        events,
+        readModel,
+        batchSize: 1_000_000,
+        layOutAfterReplacedRows: 1,
+      });
+      running.push(runner);
+      await feed(events, earlier);
+      await runner.start();
+      const last = await feed(events, later);
+      await runner.waitFor(last as bigint, { timeoutMs: 20_000 });
+      if (stopMidway) await runner.stop();
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+      const stored = await readModel.load();
+      const committed = new Map(
+        E.isRight(stored) ? stored.right.summaries.map((row) => [row.leadId, row]) : [],
+      );
+      const rows = runner.summaries();
+      expect(sorted(rows)).toEqual(sorted(summarizeLog(await readLog(events)).values()));
+      // The rows of `later` come last; those still the committed objects were not copied.
+      return rows.filter((row) => committed.get(row.leadId) === row).length;
+    };
+    expect(await layOut(false)).toBe(0);
+    // Stopped after the first slice: the 4,000 rows of `later`, which all lie past it (the
+    // 10,500 of `earlier` come first), are left as they were committed.
+    expect(await layOut(true)).toBe(4_000);
+  }, 60_000);
+
   it("times a wait out when the position is not reached", async () => {
     const { runner } = setUp();
     await runner.start();
