@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema } from "./json-schema.js";
+import { type LeadCursor, leadPage } from "./lead-page.js";
 import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
 import {
   decodePathAndQuery,
@@ -20,53 +21,17 @@ import {
   summaryRepresentation,
 } from "./representations.js";
 import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
-import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+import { type RouteContext, sendJson } from "./route-context.js";
 
 const DEFAULT_PAGE = 50;
 
-// Newest acquisitions first, then by id: a total order, so a cursor never skips or repeats.
-const before = (a: LeadSummary, b: LeadSummary): number =>
-  b.acquiredAt - a.acquiredAt || (a.leadId < b.leadId ? -1 : a.leadId > b.leadId ? 1 : 0);
-
-// The runner hands out the same array until its next commit, so one sort serves every
-// page read in between.
-const sortedRows = new WeakMap<SummaryRows, readonly LeadSummary[]>();
-const inListOrder = (rows: SummaryRows): readonly LeadSummary[] => {
-  let sorted = sortedRows.get(rows);
-  if (sorted === undefined) {
-    sorted = [...rows].sort(before);
-    sortedRows.set(rows, sorted);
-  }
-  return sorted;
-};
-
-interface Cursor {
-  readonly acquiredAt: number;
-  readonly leadId: string;
-}
 const encodeCursor = (row: LeadSummary): string =>
   Buffer.from(`${row.acquiredAt}/${row.leadId}`, "utf8").toString("base64url");
-const decodeCursor = (text: string): Cursor | undefined => {
+const decodeCursor = (text: string): LeadCursor | undefined => {
   const match = /^(-?[0-9]{1,16})\/(.+)$/.exec(Buffer.from(text, "base64url").toString("utf8"));
   if (match === null || match[1] === undefined || match[2] === undefined) return undefined;
   if (!LeadId.is(match[2])) return undefined;
   return { acquiredAt: Number(match[1]), leadId: match[2] };
-};
-
-/** The index of the first row after the cursor. */
-const startAfter = (rows: readonly LeadSummary[], cursor: Cursor): number => {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    const row = rows[middle] as LeadSummary;
-    const order =
-      cursor.acquiredAt - row.acquiredAt ||
-      (row.leadId < cursor.leadId ? -1 : row.leadId > cursor.leadId ? 1 : 0);
-    if (order <= 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 };
 
 const querySchema = (codec: t.Mixed): JsonSchema => toJsonSchema(codec);
@@ -99,7 +64,7 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       const query = decodeRequestPart(ListLeadsQuery, request.query, "query");
       if (E.isLeft(query)) return sendProblem(reply, invalidInput(query.left));
       const q = query.right;
-      let cursor: Cursor | undefined;
+      let cursor: LeadCursor | undefined;
       if (q.cursor !== undefined) {
         cursor = decodeCursor(q.cursor);
         if (cursor === undefined) {
@@ -108,26 +73,18 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       }
       const waited = await context.readYourWrites(q.minPosition);
       if (E.isLeft(waited)) return sendProblem(reply, waited.left);
-      const rows = inListOrder(context.readModel.summaries());
-      const limit = q.limit ?? DEFAULT_PAGE;
-      const items: LeadSummary[] = [];
-      let last: LeadSummary | undefined;
-      let more = false;
-      for (let i = cursor === undefined ? 0 : startAfter(rows, cursor); i < rows.length; i++) {
-        const row = rows[i] as LeadSummary;
-        if (!canSee(actor, row)) continue;
-        if (q.owner !== undefined && row.ownerId !== q.owner) continue;
-        if (q.department !== undefined && row.department !== q.department) continue;
-        if (q.grade !== undefined && (row.grade ?? "ungraded") !== q.grade) continue;
-        if (q.stage !== undefined && row.stage !== q.stage) continue;
-        if (q.channel !== undefined && row.channel !== q.channel) continue;
-        if (items.length === limit) {
-          more = true;
-          break;
-        }
-        items.push(row);
-        last = row;
-      }
+      const { items, more } = leadPage(context.readModel.summaries(), {
+        after: cursor,
+        limit: q.limit ?? DEFAULT_PAGE,
+        matches: (row) =>
+          canSee(actor, row) &&
+          (q.owner === undefined || row.ownerId === q.owner) &&
+          (q.department === undefined || row.department === q.department) &&
+          (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
+          (q.stage === undefined || row.stage === q.stage) &&
+          (q.channel === undefined || row.channel === q.channel),
+      });
+      const last = items[items.length - 1];
       return sendJson(reply, 200, {
         items: items.map(summaryRepresentation),
         nextCursor: more && last !== undefined ? encodeCursor(last) : null,
