@@ -208,5 +208,19 @@ for (const [label, path] of [
   });
   line(`${label} (repeated query)`, kept);
 }
+// The lead list's first page over the same leads: each page is picked from every row the
+// caller may see, so this is its cost with nothing kept between requests.
+const listed = await run({
+  url: `http://127.0.0.1:${views.port}/leads?limit=50`,
+  connections: 1,
+  duration: Math.max(2, Math.round(DURATION_S / 2)),
+  headers,
+  requests: [
+    {
+      setupRequest: (request) => ({ ...request, path: `/leads?limit=50&stage=new&v=${varied++}` }),
+    },
+  ],
+});
+line("GET /leads?limit=50&stage=new", listed);
 await stop(views);
 rmSync(root, { recursive: true, force: true });
