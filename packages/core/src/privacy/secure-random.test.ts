@@ -72,3 +72,11 @@ describe("withSecureRandomBytes", () => {
     expect(seen.size).toBe(1_000);
   });
 });
+
+describe("secureRandomBytes' memory", () => {
+  it("gives each answer memory of its own, not a share of Node's buffer slab", () => {
+    const key = secureRandomBytes(32);
+    expect(key.byteOffset).toBe(0);
+    expect(key.buffer.byteLength).toBe(32);
+  });
+});

@@ -14,7 +14,13 @@ let taken = POOL_BYTES;
  * not linger in it.
  */
 export const secureRandomBytes = (size: number): Buffer =>
-  withSecureRandomBytes(size, (bytes) => Buffer.from(bytes));
+  // Buffer.alloc, not Buffer.from: a small Buffer.from shares Node's 8 KiB slab with other
+  // buffers, and a data key should not sit in memory that anything else can reach.
+  withSecureRandomBytes(size, (bytes) => {
+    const copy = Buffer.alloc(bytes.length);
+    copy.set(bytes);
+    return copy;
+  });
 
 /**
  * Lends `size` bytes from the CSPRNG to `use` without copying them: they are a view of the
