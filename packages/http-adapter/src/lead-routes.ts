@@ -73,17 +73,20 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       }
       const waited = await context.readYourWrites(q.minPosition);
       if (E.isLeft(waited)) return sendProblem(reply, waited.left);
-      const { items, more } = leadPage(context.readModel.summaries(), {
-        after: cursor,
-        limit: q.limit ?? DEFAULT_PAGE,
-        matches: (row) =>
-          canSee(actor, row) &&
-          (q.owner === undefined || row.ownerId === q.owner) &&
-          (q.department === undefined || row.department === q.department) &&
-          (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
-          (q.stage === undefined || row.stage === q.stage) &&
-          (q.channel === undefined || row.channel === q.channel),
-      });
+      const rows = context.readModel.summaries();
+      const { items, more } = await context.inTurn(() =>
+        leadPage(rows, {
+          after: cursor,
+          limit: q.limit ?? DEFAULT_PAGE,
+          matches: (row) =>
+            canSee(actor, row) &&
+            (q.owner === undefined || row.ownerId === q.owner) &&
+            (q.department === undefined || row.department === q.department) &&
+            (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
+            (q.stage === undefined || row.stage === q.stage) &&
+            (q.channel === undefined || row.channel === q.channel),
+        }),
+      );
       const last = items[items.length - 1];
       return sendJson(reply, 200, {
         items: items.map(summaryRepresentation),

@@ -3,6 +3,7 @@ import type { LeadSummary, ProjectionRunner } from "@leadledger/projections";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { httpProblem, type ProblemDetails } from "./problem.js";
+import { createTurnQueue, type TurnQueue } from "./turn-queue.js";
 
 /** What the views read: a projection runner, or anything with its two read methods. */
 export type ReadModelSource = Pick<ProjectionRunner, "summaries" | "waitFor">;
@@ -19,6 +20,11 @@ export interface RouteContext {
   actorOf(request: FastifyRequest): Actor;
   /** Waits until the read model includes `minPosition`; a problem if it does not in time. */
   readYourWrites(minPosition: GlobalPosition | undefined): Promise<E.Either<ProblemDetails, void>>;
+  /**
+   * Runs work over every row of the read model in its turn (see turn-queue.ts): the views
+   * and the lead list share one queue, as they share the one event loop.
+   */
+  readonly inTurn: TurnQueue;
 }
 
 /** Builds the actor registry and the read-your-writes wait of a {@link RouteContext}. */
@@ -34,6 +40,7 @@ export const routeContext = (deps: {
   readModel: deps.readModel,
   clock: deps.clock,
   utcOffsetMinutes: deps.utcOffsetMinutes,
+  inTurn: createTurnQueue(),
   actorOf(request) {
     const actor = deps.actors.get(request);
     // Every route of the plugin sits behind the authentication hook.

@@ -23,7 +23,6 @@ import {
 } from "./query-codecs.js";
 import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
-import { createTurnQueue, type TurnQueue } from "./turn-queue.js";
 
 const MINUTE = 60_000;
 /** Leads listed per owner in the follow-ups view unless `limit` says otherwise. */
@@ -111,8 +110,6 @@ const MinPositionQuery = t.partial({ minPosition: PositionText });
 
 /** Registers the views and the rep report: each reads the read model, scoped to the caller. */
 export const registerViewRoutes = (app: FastifyInstance, context: RouteContext): void => {
-  // One queue for every view route: they all compete for the same event loop.
-  const inTurn = createTurnQueue();
   const offsetOf = (query: { readonly utcOffsetMinutes?: number }): number =>
     query.utcOffsetMinutes ?? context.utcOffsetMinutes;
   const routes: readonly RegisteredView[] = [
@@ -258,15 +255,13 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
           security: [{ bearer: [] }],
         },
       },
-      (request: FastifyRequest, reply: FastifyReply) =>
-        answerView(context, inTurn, route, request, reply),
+      (request: FastifyRequest, reply: FastifyReply) => answerView(context, route, request, reply),
     );
   }
 };
 
 const answerView = async (
   context: RouteContext,
-  inTurn: TurnQueue,
   route: RegisteredView,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -288,6 +283,8 @@ const answerView = async (
   // an identical query queued before may have computed it.
   const answer =
     keptAnswer(rows, key) ??
-    (await inTurn(() => memoised(rows, key, () => route.answer(rows, request.query, viewer, now))));
+    (await context.inTurn(() =>
+      memoised(rows, key, () => route.answer(rows, request.query, viewer, now)),
+    ));
   return E.isLeft(answer) ? sendProblem(reply, answer.left) : sendJson(reply, 200, answer.right);
 };
