@@ -42,7 +42,13 @@ export const positionToString = (position: GlobalPosition): string => position.t
 export const positionFromString = (text: string): GlobalPosition | undefined =>
   /^(0|[1-9][0-9]{0,39})$/.test(text) ? BigInt(text) : undefined;
 
-/** An event handed to a store. `id` is a UUID chosen by the writer. */
+/**
+ * An event handed to a store. `id` is a UUID chosen by the writer, new for every event.
+ * What a store does with an id it already holds is not part of this port, and stores
+ * differ: the SQLite store refuses the append with an exception (a writer's bug), the
+ * in-memory store keeps both events, and EventStoreDB may take it for a retry of an earlier
+ * append and write nothing. The ledger never reuses one.
+ */
 export interface EventToAppend {
   readonly id: string;
   readonly type: string;
