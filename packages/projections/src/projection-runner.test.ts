@@ -16,7 +16,11 @@ const sorted = (rows: Iterable<LeadSummary>) =>
 describe("the projection runner", () => {
   const running: ProjectionRunner[] = [];
   const stores: EventStore[] = [];
-  const setUp = (readModel: ReadModelStore = createInMemoryReadModelStore(), batchSize = 50) => {
+  const setUp = (
+    readModel: ReadModelStore = createInMemoryReadModelStore(),
+    batchSize = 50,
+    layOutAfterReplacedRows?: number,
+  ) => {
     const events = createInMemoryEventStore();
     stores.push(events);
     const problems: ProjectionProblem[] = [];
@@ -26,6 +30,7 @@ describe("the projection runner", () => {
       batchSize,
       retryDelayMs: 10,
       onProblem: (problem) => problems.push(problem),
+      ...(layOutAfterReplacedRows === undefined ? {} : { layOutAfterReplacedRows }),
     });
     running.push(runner);
     return { events, readModel, runner, problems };
@@ -52,16 +57,7 @@ describe("the projection runner", () => {
   });
 
   it("lays its rows out again once enough were replaced: equal rows, in the same order", async () => {
-    const events = createInMemoryEventStore();
-    stores.push(events);
-    const readModel = createInMemoryReadModelStore();
-    const runner = createProjectionRunner({
-      events,
-      readModel,
-      batchSize: 50,
-      layOutAfterReplacedRows: 1,
-    });
-    running.push(runner);
+    const { events, readModel, runner } = setUp(createInMemoryReadModelStore(), 50, 1);
     await feed(events, history.slice(0, half));
     await runner.start();
     const last = await feed(events, history.slice(half));
@@ -83,17 +79,8 @@ describe("the projection runner", () => {
     const earlier = recordedHistoryArray({ seed: 11, leads: 10_500 });
     const later = recordedHistoryArray({ seed: 12, leads: 4_000 });
     const layOut = async (stopMidway: boolean) => {
-      const events = createInMemoryEventStore();
-      stores.push(events);
-      const readModel = createInMemoryReadModelStore();
       // One live batch for the whole of `later`: its lay-out starts as the wait settles.
-      const runner = createProjectionRunner({
-        events,
-        readModel,
-        batchSize: 1_000_000,
-        layOutAfterReplacedRows: 1,
-      });
-      running.push(runner);
+      const { events, readModel, runner } = setUp(createInMemoryReadModelStore(), 1_000_000, 1);
       await feed(events, earlier);
       await runner.start();
       const last = await feed(events, later);
