@@ -167,14 +167,14 @@ const commandIdOf = (
   return E.left([{ path: `header.${IDEMPOTENCY_KEY}`, expected: "CommandId" }]);
 };
 
-// The ledger reports paths under "command"; the client sent the command as the body.
-const bodyPathOf = (path: string): string =>
-  path === "command" || path.startsWith("command.") ? `body${path.slice("command".length)}` : path;
-
-// The decoder reports paths inside the command; the client knows where each part came from.
+// The ledger reports paths inside "command"; the client knows where each part came from:
+// the command id from a header, a lead's id from the path, the rest from the body.
 const requestPathOf = (path: string, capture: boolean): string => {
-  if (path === "body.commandId") return `header.${IDEMPOTENCY_KEY}`;
-  if (path === "body.leadId" && !capture) return "path.leadId";
+  if (path === "command.commandId") return `header.${IDEMPOTENCY_KEY}`;
+  if (path === "command.leadId" && !capture) return "path.leadId";
+  if (path === "command" || path.startsWith("command.")) {
+    return `body${path.slice("command".length)}`;
+  }
   return path;
 };
 
@@ -230,7 +230,7 @@ const runCommand = async (
       error.code === "input.invalid"
         ? invalidInput(
             error.problems.map((p) => ({
-              path: requestPathOf(bodyPathOf(p.path), route.capture),
+              path: requestPathOf(p.path, route.capture),
               expected: p.expected,
             })),
           )
