@@ -17,6 +17,7 @@ export * from "./lead/upcast.js";
 export * from "./lead/values.js";
 export * from "./ledger/contact-identity.js";
 export * from "./ledger/contact-reservations.js";
+export * from "./ledger/hash-chained-streams.js";
 export * from "./ledger/lead-id.js";
 export * from "./ledger/ledger.js";
 export * from "./ledger/stored-event.js";

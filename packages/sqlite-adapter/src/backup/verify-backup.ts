@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   type HistoryBreak,
+  isHashChainedStream,
   type JsonObject,
   type RecordedEvent,
   verifyHistory,
@@ -59,8 +60,9 @@ export interface BackupVerification {
 
 export interface VerifyOptions {
   /**
-   * Which streams must carry an unbroken hash chain; all of them by default. Every stream,
-   * chained or not, must be contiguous from revision 0.
+   * Which streams must carry an unbroken hash chain; by default those the ledger chains,
+   * its lead streams (`isHashChainedStream`). Every stream, chained or not, must be
+   * contiguous from revision 0.
    */
   readonly hashChained?: (stream: string) => boolean;
 }
@@ -190,7 +192,7 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
   // Checked row by row even when the checksum already failed: the report then says which
   // streams the damage reaches.
   const events = existsSync(eventsFile)
-    ? verifyEventsFile(eventsFile, options.hashChained ?? (() => true))
+    ? verifyEventsFile(eventsFile, options.hashChained ?? isHashChainedStream)
     : { problems: [], eventCount: 0, streamCount: 0 };
   problems.push(...events.problems);
   for (const [what, expected, actual] of [
@@ -233,7 +235,8 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
  * Checks a backup and reports everything wrong with it: `path` is a backup directory
  * written by `backupLedger` (checksums, SQLite's integrity check on both files, counts)
  * or a lone events database file. In both cases every stream must be contiguous from
- * revision 0 and its hash chain unbroken. Never throws for a damaged backup.
+ * revision 0, and every stream the ledger hash-chains (see {@link VerifyOptions}) must
+ * have an unbroken chain. Never throws for a damaged backup.
  */
 export const verifyBackup = async (
   path: string,
@@ -249,6 +252,6 @@ export const verifyBackup = async (
     };
   }
   if (statSync(path).isDirectory()) return verifyBackupDirectory(path, options);
-  const events = verifyEventsFile(path, options.hashChained ?? (() => true));
+  const events = verifyEventsFile(path, options.hashChained ?? isHashChainedStream);
   return { ok: events.problems.length === 0, ...events, keyCount: undefined };
 };
