@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type CaptureLead, createLeadLedger, type LeadId, type LeadLedger } from "@leadledger/core";
-import { captureLead, headActor, purgeLead, recordContact } from "@leadledger/testkit";
+import { captureLead, executiveActor, purgeLead, recordContact } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { ledgerFiles } from "../ledger-files.js";
@@ -59,17 +59,17 @@ const ledgerOn = (directory: string) => {
 /** Six leads, each reserving a phone and an e-mail; the first purged at the person's request. */
 const recordSomeLeads = async (ledger: LeadLedger): Promise<void> => {
   for (let i = 0; i < 6; i++) {
-    ok(await ledger.execute(headActor, capture(i)));
+    ok(await ledger.execute(executiveActor, capture(i)));
     ok(
       await ledger.execute(
-        headActor,
+        executiveActor,
         recordContact({ leadId: leadIdOf(i), commandId: `contact-${i}` } as never),
       ),
     );
   }
   ok(
     await ledger.execute(
-      headActor,
+      executiveActor,
       purgeLead({
         leadId: leadIdOf(0),
         commandId: "erase-0",
@@ -107,9 +107,9 @@ describe("backing up and restoring a ledger's own data as docs/operations.md sho
     const reopened = ledgerOn(join(root, "restored/var/lib/leadledger"));
     try {
       // The erased person, captured again as a new lead: still on the suppression list.
-      const again = await reopened.ledger.execute(headActor, capture(0, 100));
+      const again = await reopened.ledger.execute(executiveActor, capture(0, 100));
       expect(E.isLeft(again) && again.left.code).toBe("lead.suppressed");
-      const duplicate = await reopened.ledger.execute(headActor, capture(3, 103));
+      const duplicate = await reopened.ledger.execute(executiveActor, capture(3, 103));
       expect(E.isLeft(duplicate) && duplicate.left.code).toBe("lead.duplicate");
     } finally {
       await reopened.close();
