@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Actor, ActorRecord } from "@leadledger/core";
+import { createPrivateDirectory, openNewPrivateFile } from "@leadledger/sqlite-adapter";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { ApiTokenRecord, hashApiToken, newApiToken } from "./authentication.js";
@@ -39,11 +40,21 @@ export interface TokenHolder {
 
 const fileOf = (dataDir: string): string => join(dataDir, "config.json");
 
-/** Writes the file whole or not at all: a crash never leaves half a config. */
+/**
+ * Writes the file whole or not at all: a crash never leaves half a config. It is 0600 from
+ * its first byte, whatever the umask, since it holds the ledger secret.
+ */
 export const saveServerConfig = (dataDir: string, config: ServerConfigFile): void => {
   const file = fileOf(dataDir);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  rmSync(temporary, { force: true }); // left by a crashed process of the same pid
+  const fd = openNewPrivateFile(temporary);
+  try {
+    writeFileSync(fd, `${JSON.stringify(config, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, file);
 };
 
@@ -60,7 +71,8 @@ export const loadOrCreateServerConfig = (
   string,
   { readonly config: ServerConfigFile; readonly issued: readonly IssuedToken[] }
 > => {
-  mkdirSync(dataDir, { recursive: true });
+  // The data directory holds every lead's key and the secret: its owner's alone.
+  createPrivateDirectory(dataDir);
   let text: string | undefined;
   try {
     text = readFileSync(fileOf(dataDir), "utf8");

@@ -4,6 +4,7 @@ export * from "./backup/expire-key-backups.js";
 export * from "./backup/restore-ledger.js";
 export * from "./backup/verify-backup.js";
 export * from "./connection/durability.js";
+export * from "./connection/private-files.js";
 export * from "./ledger-files.js";
 export * from "./privacy/sqlite-key-store.js";
 export * from "./read-model/index.js";

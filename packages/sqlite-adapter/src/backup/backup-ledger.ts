@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { StoreUnavailable } from "@leadledger/core";
 import Database from "better-sqlite3";
 import type { Either } from "fp-ts/lib/Either.js";
 import * as E from "fp-ts/lib/Either.js";
 import { openDatabase } from "../connection/open-database.js";
+import { createPrivateDirectory, ensurePrivateFile } from "../connection/private-files.js";
 import { unavailableFrom } from "../connection/store-failure.js";
 import type { LedgerFiles } from "../ledger-files.js";
 import {
@@ -24,7 +25,9 @@ export interface BackupOptions {
 // VACUUM INTO reads one consistent snapshot (a read transaction, which in WAL mode blocks
 // no writer, in this process or another) and writes a compact copy holding only live rows:
 // no free pages, so nothing deleted from the source, such as a destroyed key, is carried over.
+// It writes into the empty file made for it, so the copy is private (0600) from the start.
 const snapshot = (source: string, target: string): void => {
+  ensurePrivateFile(target);
   const db = openDatabase({ path: source, readonly: true });
   try {
     db.prepare("VACUUM INTO ?").run(target);
@@ -73,6 +76,7 @@ const summariseKeys = (path: string) => {
  * are copied before the keys: a lead's key is created before its first event, so every
  * lead in the events copy has its key, or its destroyed marker, in the later keys copy.
  * The manifest is written last, with checksums, so a backup without one is unfinished.
+ * Every directory it creates is 0700 and every file 0600, whatever the umask.
  *
  * Runs synchronously inside: for large files, call it from a worker or a separate process.
  */
@@ -81,7 +85,7 @@ export const backupLedger = async (
   directory: string,
   options: BackupOptions = {},
 ): Promise<Either<StoreUnavailable, BackupManifest>> => {
-  mkdirSync(directory, { recursive: true });
+  createPrivateDirectory(directory);
   const eventsCopy = join(directory, EVENTS_BACKUP_FILE);
   const keysCopy = join(directory, KEYS_BACKUP_FILE);
   for (const path of [eventsCopy, keysCopy, join(directory, MANIFEST_FILE)]) {

@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Either } from "fp-ts/lib/Either.js";
 import * as E from "fp-ts/lib/Either.js";
+import { createPrivateDirectory } from "../connection/private-files.js";
 import type { LedgerFiles } from "../ledger-files.js";
 import { readManifest } from "./backup-manifest.js";
-import { syncToDisk } from "./durable-files.js";
+import { copyFilePrivately, syncToDisk } from "./durable-files.js";
 import { type BackupVerification, type VerifyOptions, verifyBackup } from "./verify-backup.js";
 
 /** Where to restore from and to. */
@@ -33,17 +34,18 @@ export type RestoreRefused =
   | { readonly code: "restore.target-exists"; readonly path: string };
 
 const installCopy = (source: string, target: string): void => {
-  mkdirSync(dirname(target), { recursive: true });
+  createPrivateDirectory(dirname(target));
   const temporary = `${target}.restoring`;
-  copyFileSync(source, temporary);
-  syncToDisk(temporary);
+  rmSync(temporary, { force: true }); // left by an interrupted restore
+  copyFilePrivately(source, temporary);
   renameSync(temporary, target);
   syncToDisk(dirname(target));
 };
 
 /**
  * Restores a ledger from backups: verifies them first, refuses to write over existing
- * files, and installs each file atomically. Stop every process using the target files
+ * files, and installs each file atomically, readable by its owner only (files 0600, the
+ * directories it creates 0700). Stop every process using the target files
  * first; the ledger opened on them afterwards reads the same histories as when the
  * backup was taken.
  */
