@@ -18,13 +18,13 @@ import {
   Direction,
   Grade,
   Identifier,
-  Instant,
   Intent,
   LeadId,
   Money,
   NonEmptyString,
   Owner,
   PurgeReason,
+  RecordedInstant,
   RequirementsFit,
   Topic,
   ValueTier,
@@ -199,8 +199,9 @@ export const LeadEventMetadata = t.intersection(
   [
     t.strict({
       leadId: LeadId,
-      occurredAt: Instant,
-      recordedAt: Instant,
+      // Recorded instants: history written before the calendar check stays readable.
+      occurredAt: RecordedInstant,
+      recordedAt: RecordedInstant,
       actor: ActorRecord,
       commandId: CommandId,
     }),
