@@ -22,10 +22,10 @@ import { ActorRecord, Instant, instantToMillis, LeadId as LeadIdCodec } from "..
 import { DATA_KEY_BYTES, newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup, KeyStore } from "../privacy/key-store.js";
 import { canonicalJson } from "../store/canonical-json.js";
-import type { EventStore, JsonValue, RecordedEvent } from "../store/event-store.js";
+import type { EventStore, GlobalPosition, JsonValue, RecordedEvent } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
-import { verifyHistory } from "../store/hash-chain.js";
+import { chainKeyOf, verifyHistory } from "../store/hash-chain.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import { contactIdentities } from "./contact-identity.js";
 import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
@@ -68,6 +68,14 @@ export interface LeadLedgerDeps {
   readonly cacheSize?: number;
   /** Event ids. Defaults to {@link newTimeOrderedId}: UUIDs version 7. */
   readonly newId?: () => string;
+  /**
+   * The global position from which every chain link in the store is keyed (the first
+   * event, for a store begun with keyed chains): an unkeyed link there is a break, left by
+   * someone who rewrote a stream without the key. Unknown for a store that holds events
+   * from before keyed chains until its checkpoints say (docs/operations.md, "Tamper
+   * evidence"); left out, an unkeyed link is accepted before a stream's first keyed one.
+   */
+  readonly keyedChainFrom?: GlobalPosition;
 }
 
 /** What a command did: where its events stand, and whether this was a retry of one done before. */
@@ -91,6 +99,8 @@ export interface ExecuteOptions {
 export interface LeadSnapshot {
   readonly state: LeadState;
   readonly revision: bigint;
+  /** The verdict on the whole stream's hash chain: a state read from a broken one is suspect. */
+  readonly verification: HistoryVerification;
 }
 
 /** One event of a lead's audit trail. */
@@ -161,6 +171,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const contactSecret = new Uint8Array(
     hkdfSync("sha256", deps.secret, "leadledger", "contact-identity", 32),
   );
+  const chainKey = chainKeyOf(deps.secret);
+  const verifyChain = (recorded: readonly RecordedEvent[]): HistoryVerification =>
+    verifyHistory(
+      recorded,
+      deps.keyedChainFrom === undefined
+        ? { chainKey }
+        : { chainKey, keyedFrom: deps.keyedChainFrom },
+    );
 
   const leads = new Map<string, LoadedLead>();
   const keys = new Map<string, Uint8Array>();
@@ -472,6 +490,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       key: key.right.key,
       previousHash: lead.lastHash,
       commandDigest: digestOf(key.right.key, command),
+      chainKey,
       newId,
     });
     const appended = await store.appendToStream(lead.stream, stored, {
@@ -627,7 +646,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // Before its capture was recorded, the lead did not exist for the ledger.
       if (state === undefined) return E.left(leadError("lead.not-found", { leadId }));
       const revision = recorded[state.eventCount - 1]?.revision ?? BigInt(state.eventCount - 1);
-      return E.right({ state, revision });
+      // Verified on every read, not cached: a stream changed under a running ledger must
+      // show as broken on the very read that serves the change.
+      return E.right({ state, revision, verification: verifyChain(recorded) });
     },
     getHistory: async (rawActor, rawLeadId) => {
       const found = await readable(rawActor, rawLeadId, () => true);
@@ -645,7 +666,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
             hash: typeof hash === "string" ? hash : undefined,
           };
         }),
-        verification: verifyHistory(recorded),
+        verification: verifyChain(recorded),
       });
     },
   };

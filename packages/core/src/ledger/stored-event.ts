@@ -18,8 +18,8 @@ import { CHAIN_HASH_KEY, chainHashOfCanonical } from "../store/hash-chain.js";
 
 /**
  * Turns decided events into what a store keeps: the personal part sealed under the lead's
- * key, the schema version, the command's digest, and the hash that chains each event to
- * the one before it. `newId` gives each event its UUID.
+ * key, the schema version, the command's digest, and the keyed hash that chains each event
+ * to the one before it. `newId` gives each event its UUID.
  */
 export const toStoredEvents = (
   events: readonly LeadEvent[],
@@ -27,6 +27,8 @@ export const toStoredEvents = (
     readonly key: Uint8Array | undefined;
     readonly previousHash: string;
     readonly commandDigest: string;
+    /** Keys every chain link (`chainKeyOf` the ledger secret): nobody without it can forge one. */
+    readonly chainKey: Uint8Array;
     readonly newId: () => string;
   },
 ): EventToAppend[] => {
@@ -60,6 +62,7 @@ export const toStoredEvents = (
       event.type,
       canonicalJson(data),
       shared.canonical,
+      context.chainKey,
     );
     previousHash = hash;
     stored[i] = {
