@@ -29,3 +29,4 @@ export * from "./store/canonical-json.js";
 export * from "./store/event-store.js";
 export * from "./store/hash-chain.js";
 export * from "./store/in-memory.js";
+export * from "./store/log-checkpoint.js";
