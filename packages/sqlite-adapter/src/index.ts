@@ -1,3 +1,6 @@
+export * from "./audit/checkpoint-file.js";
+export * from "./audit/checkpoint-recorder.js";
+export * from "./audit/verify-log-checkpoints.js";
 export * from "./backup/backup-ledger.js";
 export * from "./backup/backup-manifest.js";
 export * from "./backup/expire-key-backups.js";

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  chainKeyOf,
   type HistoryBreak,
   isHashChainedStream,
   type JsonObject,
@@ -8,6 +9,10 @@ import {
   verifyHistory,
 } from "@leadledger/core";
 import Database from "better-sqlite3";
+import {
+  type LogCheckpointProblem,
+  verifyLogCheckpoints,
+} from "../audit/verify-log-checkpoints.js";
 import type { EventRow } from "../store/event-rows.js";
 import { type BackupManifest, readManifest } from "./backup-manifest.js";
 import { sha256OfFile } from "./durable-files.js";
@@ -46,6 +51,11 @@ export type BackupProblem =
       readonly what: string;
       readonly expected: number;
       readonly actual: number;
+    }
+  | {
+      /** The events do not match the log's checkpoints (`checkpoints` option). */
+      readonly kind: "log-checkpoint";
+      readonly problem: LogCheckpointProblem;
     };
 
 /** What `verifyBackup` found: `ok` only when nothing at all is wrong. */
@@ -56,6 +66,11 @@ export interface BackupVerification {
   readonly streamCount: number;
   /** `undefined` when there was no key copy to check (a lone events file, or expired keys). */
   readonly keyCount: number | undefined;
+  /**
+   * Keyed chain links left unchecked for want of the ledger secret (`secret` option): a
+   * report without it checks the structure and the unkeyed links only.
+   */
+  readonly uncheckedLinks: number;
 }
 
 export interface VerifyOptions {
@@ -65,6 +80,18 @@ export interface VerifyOptions {
    * contiguous from revision 0.
    */
   readonly hashChained?: (stream: string) => boolean;
+  /**
+   * The ledger's secret: with it every keyed chain link is checked, so that a stream
+   * rewritten by someone without the secret shows. Without it keyed links are only counted.
+   */
+  readonly secret?: Uint8Array;
+  /**
+   * A checkpoints file (the live one, or a copy kept elsewhere), checked with `secret`: the
+   * events must match every checkpoint, which finds events deleted or changed anywhere
+   * before the last one (docs/operations.md, "Tamper evidence"). For a backup directory the
+   * checkpoints recorded after the backup are left out; a lone events file must reach them.
+   */
+  readonly checkpoints?: string;
 }
 
 // Reports at most this many integrity messages per file: enough to see what is wrong.
@@ -86,10 +113,18 @@ const messageOf = (error: unknown): string =>
 const verifyEventsFile = (
   file: string,
   hashChained: (stream: string) => boolean,
-): { problems: BackupProblem[]; eventCount: number; streamCount: number } => {
+  secret: Uint8Array | undefined,
+): {
+  problems: BackupProblem[];
+  eventCount: number;
+  streamCount: number;
+  uncheckedLinks: number;
+} => {
   const problems: BackupProblem[] = [];
   let eventCount = 0;
   let streamCount = 0;
+  let uncheckedLinks = 0;
+  const chainOptions = secret === undefined ? {} : { chainKey: chainKeyOf(secret) };
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -100,9 +135,9 @@ const verifyEventsFile = (
       if (stream === undefined) return;
       streamCount += 1;
       const chained = hashChained(stream);
-      const breaks = verifyHistory(history).breaks.filter(
-        (found) => chained || found.kind === "revision-gap",
-      );
+      const verified = verifyHistory(history, chainOptions);
+      if (chained) uncheckedLinks += verified.uncheckedLinks;
+      const breaks = verified.breaks.filter((found) => chained || found.kind === "revision-gap");
       if (breaks.length > 0) problems.push({ kind: "history-broken", stream, breaks });
     };
     const rows = db
@@ -145,7 +180,26 @@ const verifyEventsFile = (
   } finally {
     db?.close();
   }
-  return { problems, eventCount, streamCount };
+  return { problems, eventCount, streamCount, uncheckedLinks };
+};
+
+/** The checkpoints' verdict on an events file, when the caller asked for it. */
+const checkpointProblems = (
+  eventsFile: string,
+  options: VerifyOptions,
+  tail: "must-reach" | "may-end-before",
+): BackupProblem[] => {
+  if (options.checkpoints === undefined) return [];
+  if (options.secret === undefined) {
+    throw new TypeError("verifyBackup: checking checkpoints needs the ledger secret");
+  }
+  const replay = verifyLogCheckpoints({
+    events: eventsFile,
+    checkpoints: options.checkpoints,
+    secret: options.secret,
+    tail,
+  });
+  return replay.problems.map((problem) => ({ kind: "log-checkpoint", problem }));
 };
 
 const verifyKeysFile = (
@@ -184,6 +238,7 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
       eventCount: 0,
       streamCount: 0,
       keyCount: undefined,
+      uncheckedLinks: 0,
     };
   }
   const problems: BackupProblem[] = [];
@@ -192,9 +247,11 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
   // Checked row by row even when the checksum already failed: the report then says which
   // streams the damage reaches.
   const events = existsSync(eventsFile)
-    ? verifyEventsFile(eventsFile, options.hashChained ?? isHashChainedStream)
-    : { problems: [], eventCount: 0, streamCount: 0 };
+    ? verifyEventsFile(eventsFile, options.hashChained ?? isHashChainedStream, options.secret)
+    : { problems: [], eventCount: 0, streamCount: 0, uncheckedLinks: 0 };
   problems.push(...events.problems);
+  if (existsSync(eventsFile))
+    problems.push(...checkpointProblems(eventsFile, options, "may-end-before"));
   for (const [what, expected, actual] of [
     ["events", manifest.events.eventCount, events.eventCount],
     ["streams", manifest.events.streamCount, events.streamCount],
@@ -228,6 +285,7 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
     eventCount: events.eventCount,
     streamCount: events.streamCount,
     keyCount,
+    uncheckedLinks: events.uncheckedLinks,
   };
 };
 
@@ -249,9 +307,11 @@ export const verifyBackup = async (
       eventCount: 0,
       streamCount: 0,
       keyCount: undefined,
+      uncheckedLinks: 0,
     };
   }
   if (statSync(path).isDirectory()) return verifyBackupDirectory(path, options);
-  const events = verifyEventsFile(path, options.hashChained ?? isHashChainedStream);
+  const events = verifyEventsFile(path, options.hashChained ?? isHashChainedStream, options.secret);
+  events.problems.push(...checkpointProblems(path, options, "must-reach"));
   return { ok: events.problems.length === 0, ...events, keyCount: undefined };
 };
