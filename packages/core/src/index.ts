@@ -8,6 +8,7 @@ export * from "./lead/commands.js";
 export * from "./lead/decide.js";
 export * from "./lead/decode-facts.js";
 export * from "./lead/decode-unchanged.js";
+export * from "./lead/email-address.js";
 export * from "./lead/errors.js";
 export * from "./lead/events.js";
 export * from "./lead/input-problems.js";

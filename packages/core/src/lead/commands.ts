@@ -154,6 +154,8 @@ export const AmendLead = objectCommand(
     source: t.exact(t.partial(Source.type.props)),
     classification: t.exact(t.partial(Classification.type.props)),
     ...AmendedPersonal.props,
+    // The amendment's e-mail is validated; the event's codec reads any recorded text.
+    contact: t.exact(t.partial(ContactChannels.type.props)),
   },
 );
 export type AmendLead = t.TypeOf<typeof AmendLead>;

@@ -2,10 +2,10 @@ import * as t from "io-ts";
 import {
   Classification,
   CompanyParty,
-  ContactChannels,
   IndividualParty,
   Needs,
   Party,
+  RecordedContactChannels,
   Source,
 } from "./capture-fields.js";
 import {
@@ -59,7 +59,7 @@ export const CapturedFacts = t.intersection([
 ]);
 /** LeadCaptured — personal part. */
 export const CapturedPersonal = t.intersection([
-  t.strict({ party: Party, contact: ContactChannels }),
+  t.strict({ party: Party, contact: RecordedContactChannels }),
   t.partial({
     referrerName: confirmable(NonEmptyString),
     consentEvidence: NonEmptyString,
@@ -142,7 +142,7 @@ export const AmendedPersonal = t.partial({
       t.exact(t.partial(IndividualParty.type.props)),
     ]),
   ]),
-  contact: t.exact(t.partial(ContactChannels.type.props)),
+  contact: t.exact(t.partial(RecordedContactChannels.type.props)),
   referrerName: confirmable(NonEmptyString),
 });
 export type AmendedPersonal = t.TypeOf<typeof AmendedPersonal>;
