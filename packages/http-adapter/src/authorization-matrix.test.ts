@@ -158,11 +158,26 @@ const perform = async (action: Action, actor: ActorName, owner: Owner): Promise<
         grade: "medium",
         reason: "asked for fees",
       });
-    case "convert":
+    case "convert": {
+      // A conversion needs a follow-up before it: the executive records one first.
+      const contact = await t.app.inject({
+        method: "POST",
+        url: `/leads/${leadId}/contacts`,
+        headers: { ...as("executive"), "idempotency-key": key() },
+        payload: {
+          method: "phone",
+          direction: "outbound",
+          topics: [],
+          intent: "stated",
+          outcome: "reached",
+        },
+      });
+      expect(contact.statusCode).toBe(200);
       return command("POST", "/conversion", {
         contractRef: "HT-M",
         dealValue: { amount: 10, currency: "CNY" },
       });
+    }
     case "assign within department":
       return command("POST", "/assignment", {
         to: { repId: otherRep, department: owner.department },

@@ -54,6 +54,14 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
     status: 422,
     title: "A capture more than 24 hours after acquisition needs a late-entry reason",
   },
+  "follow-up.before-contact": {
+    status: 422,
+    title: "The next follow-up day lies before the contact's own day",
+  },
+  "conversion.before-follow-up": {
+    status: 422,
+    title: "A conversion needs a contact or visit at or before it",
+  },
   "grade.reason-required": { status: 422, title: "A manual grade needs a reason" },
   "grade.frozen-after-conversion": {
     status: 409,

@@ -17,7 +17,14 @@ const brokenRules = (log: readonly RecordedEvent[]): string[] => {
   let lastRecordedAt = Number.NEGATIVE_INFINITY;
   const leads = new Map<
     string,
-    { acquiredAt: number; revision: bigint; purged: boolean; converted: boolean; flagged: boolean }
+    {
+      acquiredAt: number;
+      revision: bigint;
+      purged: boolean;
+      converted: boolean;
+      flagged: boolean;
+      firstFollowUpAt: number;
+    }
   >();
   for (const event of log) {
     if (event.position <= lastPosition) broken.push(`position ${event.position} not increasing`);
@@ -49,6 +56,7 @@ const brokenRules = (log: readonly RecordedEvent[]): string[] => {
         purged: false,
         converted: false,
         flagged: false,
+        firstFollowUpAt: Number.POSITIVE_INFINITY,
       });
       continue;
     }
@@ -60,8 +68,19 @@ const brokenRules = (log: readonly RecordedEvent[]): string[] => {
     lead.revision = event.revision;
     if (lead.purged) broken.push(`${type} after purge`);
     if (occurredAt < lead.acquiredAt) broken.push(`${type} before acquisition`);
+    if (type === "LeadContacted" || type === "LeadVisited") {
+      lead.firstFollowUpAt = Math.min(lead.firstFollowUpAt, occurredAt);
+    }
+    if (
+      decoded.right.type === "LeadContacted" &&
+      decoded.right.data.nextFollowUpOn !== undefined &&
+      decoded.right.data.nextFollowUpOn < metadata.occurredAt.slice(0, 10)
+    ) {
+      broken.push("next follow-up before its contact");
+    }
     if (type === "LeadConverted") {
       if (lead.converted) broken.push("converted twice");
+      if (occurredAt < lead.firstFollowUpAt) broken.push("converted before any follow-up");
       lead.converted = true;
     }
     if (type === "LeadGraded" && lead.converted) broken.push("graded after conversion");

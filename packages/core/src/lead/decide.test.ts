@@ -136,19 +136,87 @@ describe("rule 4: a manual grade needs a reason; a rule grade names its policy",
 
 describe("rule 5: converting twice is refused; the grade is frozen after conversion", () => {
   it("refuses a second conversion", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(convertLead({ commandId: "convert-2" } as never))
       .thenFails("lead.already-converted");
   });
   it("refuses a grade after conversion", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(gradeLead({ commandId: "grade-2" }))
       .thenFails("grade.frozen-after-conversion");
   });
   it("still records after-sale return visits (回访), without re-grading", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(recordVisit({ kind: "call-on", occurredAt: "2026-11-12T00:00:00.000Z" } as never))
       .thenEmits([{ type: "LeadVisited" }]);
+  });
+});
+
+describe("a conversion ends a follow-up: it needs a contact or visit at or before it", () => {
+  // Conversion rate and cycle count a lead from its first follow-up on (docs/metrics.md):
+  // a conversion without one would drop out of every figure.
+  it("refuses a conversion of a lead never contacted nor visited", () => {
+    given(ctx, captured).when(convertLead()).thenFails("conversion.before-follow-up");
+  });
+  it("refuses a conversion dated before the first contact", () => {
+    given(ctx, captured, recordContact({ occurredAt: "2026-11-10T02:00:00.001Z" } as never))
+      .when(convertLead())
+      .thenFails("conversion.before-follow-up");
+  });
+  it("refuses a conversion dated before every follow-up, in whatever order they came", () => {
+    given(
+      ctx,
+      captured,
+      recordContact({ occurredAt: "2026-11-12T00:00:00.000Z" } as never),
+      recordContact({ commandId: "c-2", occurredAt: "2026-11-11T00:00:00.000Z" } as never),
+    )
+      .when(convertLead())
+      .thenFails("conversion.before-follow-up");
+  });
+  it("accepts a conversion at the very moment of the first contact", () => {
+    given(ctx, captured, recordContact({ occurredAt: "2026-11-10T02:00:00.000Z" } as never))
+      .when(convertLead())
+      .thenEmits([{ type: "LeadConverted" }]);
+  });
+  it("accepts a conversion after a visit alone: a visit is a follow-up", () => {
+    given(ctx, captured, recordVisit())
+      .when(convertLead())
+      .thenEmits([{ type: "LeadConverted" }]);
+  });
+});
+
+describe("an agreed next follow-up day is not before the contact's own day", () => {
+  it("refuses a next follow-up day before the contact's day", () => {
+    given(ctx, captured)
+      .when(recordContact({ nextFollowUpOn: "2026-11-01" } as never))
+      .thenFails("follow-up.before-contact");
+  });
+  it("accepts the contact's own day and later days", () => {
+    for (const nextFollowUpOn of ["2026-11-02", "2026-11-03"]) {
+      given(ctx, captured)
+        .when(recordContact({ nextFollowUpOn } as never))
+        .thenEvents((events) => expect(events[0]?.type).toBe("LeadContacted"));
+    }
+  });
+  it("reads the contact's day in the offset its time is written with", () => {
+    // 2026-11-03T01:00Z: still the 2nd for a rep at UTC−05:00 ...
+    given(ctx, captured)
+      .when(
+        recordContact({
+          occurredAt: "2026-11-02T20:00:00-05:00",
+          nextFollowUpOn: "2026-11-02",
+        } as never),
+      )
+      .thenEvents((events) => expect(events[0]?.type).toBe("LeadContacted"));
+    // ... and already the 3rd for a rep at UTC+08:00, for whom the 2nd is yesterday.
+    given(ctx, captured)
+      .when(
+        recordContact({
+          occurredAt: "2026-11-03T09:00:00+08:00",
+          nextFollowUpOn: "2026-11-02",
+        } as never),
+      )
+      .thenFails("follow-up.before-contact");
   });
 });
 

@@ -10,7 +10,7 @@ import { leadError } from "./errors.js";
 import type { LeadEvent, LeadEventMetadata } from "./events.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
-import type { Instant, LeadId } from "./values.js";
+import type { CalendarDate, Instant, LeadId } from "./values.js";
 import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
@@ -61,6 +61,19 @@ export const decide = (
 
   switch (command.type) {
     case "RecordContact": {
+      // A follow-up agreed for a day before the contact itself is a typing error, and would
+      // make the lead overdue the moment it is recorded.
+      if (
+        command.nextFollowUpOn !== undefined &&
+        command.nextFollowUpOn < contactDayOf(command.occurredAt)
+      ) {
+        return E.left(
+          leadError("follow-up.before-contact", {
+            nextFollowUpOn: command.nextFollowUpOn,
+            contactOn: contactDayOf(command.occurredAt),
+          }),
+        );
+      }
       const contacted: LeadEvent = {
         type: "LeadContacted",
         data: {
@@ -125,10 +138,24 @@ export const decide = (
       }
       return E.right([ruleGrade(state, metadata, context)]);
     }
-    case "ConvertLead":
+    case "ConvertLead": {
       // Rule 5: converting twice is refused.
       if (state.stage === "converted") {
         return E.left(leadError("lead.already-converted", { leadId: state.leadId }));
+      }
+      // A conversion is the end of a follow-up: conversion rate and cycle count a lead
+      // from its first follow-up on (docs/metrics.md), so one before it is refused rather
+      // than left out of every figure.
+      const convertedAt = instantToMillis(command.occurredAt);
+      if (state.firstFollowUpAt === undefined || convertedAt < state.firstFollowUpAt) {
+        return E.left(
+          leadError("conversion.before-follow-up", {
+            leadId: state.leadId,
+            occurredAt: command.occurredAt,
+            firstFollowUpAt:
+              state.firstFollowUpAt === undefined ? null : millisToInstant(state.firstFollowUpAt),
+          }),
+        );
       }
       return E.right([
         {
@@ -137,6 +164,7 @@ export const decide = (
           metadata,
         },
       ]);
+    }
     case "AssignLead": {
       const from = state.owner;
       if (from.repId === command.to.repId && from.department === command.to.department) {
@@ -418,6 +446,13 @@ const withFollowUpEffects = (
   if (!unchanged) result.push(ruleGrade(after, metadata, context, assessment));
   return result;
 };
+
+/**
+ * The calendar day of a contact: the date as its `occurredAt` is written, in the offset it
+ * is written with (UTC for `Z`, and for a time the ledger filled in). The agreed next
+ * follow-up day is a day of the same calendar.
+ */
+const contactDayOf = (occurredAt: Instant): CalendarDate => occurredAt.slice(0, 10) as CalendarDate;
 
 /** The personal part of an event, left out altogether when the command brought none. */
 const personalPart = <P extends Record<string, unknown>>(

@@ -48,6 +48,8 @@ export interface LeadState {
   readonly inboundContactCount: number;
   readonly firstContactAt: number | undefined;
   readonly lastContactAt: number | undefined;
+  /** The earliest business time of a contact or a visit: where the follow-up cycle starts. */
+  readonly firstFollowUpAt: number | undefined;
   readonly agreedNextFollowUpOn: string | undefined;
   /** Distinct topics discussed in contacts and visits, in first-discussed order. */
   readonly topics: readonly Topic[];
@@ -133,6 +135,7 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       inboundContactCount: 0,
       firstContactAt: undefined,
       lastContactAt: undefined,
+      firstFollowUpAt: undefined,
       agreedNextFollowUpOn: undefined,
       topics: [],
       intent: "none",
@@ -163,6 +166,8 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       if (data.direction === "inbound") next.inboundContactCount = state.inboundContactCount + 1;
       next.firstContactAt =
         state.firstContactAt === undefined ? at : Math.min(state.firstContactAt, at);
+      next.firstFollowUpAt =
+        state.firstFollowUpAt === undefined ? at : Math.min(state.firstFollowUpAt, at);
       if (isLatest) {
         next.lastContactAt = at;
         next.agreedNextFollowUpOn = data.nextFollowUpOn;
@@ -176,6 +181,8 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       const data = event.data;
       const inspection = data.kind === "inspection";
       next.visitCount = state.visitCount + 1;
+      next.firstFollowUpAt =
+        state.firstFollowUpAt === undefined ? at : Math.min(state.firstFollowUpAt, at);
       if (inspection) next.inspectionCount = state.inspectionCount + 1;
       next.inspectionWithStatedIntent =
         state.inspectionWithStatedIntent || (inspection && data.intent === "stated");
@@ -256,6 +263,7 @@ const copyOf = (state: LeadState): Mutable<LeadState> => ({
   inboundContactCount: state.inboundContactCount,
   firstContactAt: state.firstContactAt,
   lastContactAt: state.lastContactAt,
+  firstFollowUpAt: state.firstFollowUpAt,
   agreedNextFollowUpOn: state.agreedNextFollowUpOn,
   topics: state.topics,
   intent: state.intent,
