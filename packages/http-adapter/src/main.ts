@@ -27,6 +27,8 @@ if (durability !== undefined && !["full", "extra", "normal"].includes(durability
 }
 
 const startedAt = Date.now();
+// A server that cannot start on its data directory (e.g. a ledger without its config.json)
+// says why in one line and exits non-zero, before anything is served or printed.
 const server = await createServer({
   dataDir,
   demo,
@@ -36,6 +38,11 @@ const server = await createServer({
   ...(durability === "full" || durability === "extra" || durability === "normal"
     ? { durability }
     : {}),
+}).catch((error: unknown) => {
+  console.error(
+    `leadledger cannot start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
 });
 
 if (server.issuedTokens.length > 0) {

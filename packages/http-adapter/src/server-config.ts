@@ -61,12 +61,15 @@ export const saveServerConfig = (dataDir: string, config: ServerConfigFile): voi
 /**
  * Reads the config, or creates it with a fresh secret and one token per holder. An
  * unreadable or malformed file is an error: the server must not start with a new secret
- * over an old store.
+ * over an old store. So is a missing file when `storeHoldsData` (the data directory's
+ * events or keys are not empty): that ledger's duplicate detection and suppression list are
+ * keyed hashes under its own secret, and a new one would silently disable both.
  */
 export const loadOrCreateServerConfig = (
   dataDir: string,
   holders: readonly TokenHolder[],
   now: number,
+  storeHoldsData: boolean,
 ): E.Either<
   string,
   { readonly config: ServerConfigFile; readonly issued: readonly IssuedToken[] }
@@ -91,6 +94,14 @@ export const loadOrCreateServerConfig = (
     const decoded = ServerConfigFile.decode(json);
     if (E.isLeft(decoded)) return E.left(`${fileOf(dataDir)} is not a leadledger config`);
     return E.right({ config: decoded.right, issued: [] });
+  }
+  if (storeHoldsData) {
+    return E.left(
+      `${dataDir} holds a ledger (events or keys) but no config.json: its secret is missing, and ` +
+        "with a new one duplicate detection and the suppression list would silently stop working. " +
+        "Put back the config.json of this ledger (restoreLedger installs it from the backup); " +
+        "a fresh ledger needs an empty data directory.",
+    );
   }
   const issued = holders.map((holder) => ({ ...holder, token: newApiToken() }));
   const config: ServerConfigFile = {

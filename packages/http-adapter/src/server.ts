@@ -19,6 +19,7 @@ import {
 import {
   type Durability,
   ledgerFiles,
+  ledgerHoldsData,
   openSqliteEventStore,
   openSqliteKeyStore,
   openSqliteReadModelStore,
@@ -115,21 +116,27 @@ const loggerOptions = (config: ServerConfig) =>
  * Builds the standalone server on the embedded SQLite default (ARCHITECTURE.md §5): the
  * event and key stores in `dataDir`, the ledger, the projection runner, and Fastify with
  * helmet, OpenAPI at `/openapi.json`, Swagger UI at `/docs`, `/health` and the plugin. On
- * first start it writes `config.json` (secret, hashed tokens) and seeds the demo. Closing
- * the app finishes in-flight requests, stops the runner and closes the stores.
+ * first start it writes `config.json` (secret, hashed tokens) and seeds the demo, into an
+ * empty store only. It refuses to start (rejects) when the events or keys hold data but
+ * `config.json` is missing: a new secret would silently disable duplicate detection and the
+ * suppression list. Closing the app finishes in-flight requests, stops the runner and
+ * closes the stores.
  */
 export const createServer = async (config: ServerConfig): Promise<LeadLedgerServer> => {
   const demo = config.demo ?? true;
+  const files = ledgerFiles(config.dataDir);
+  // Looked at before anything is written: a ledger without its config.json is refused.
+  const storeHoldsData = ledgerHoldsData(files);
   const loaded = loadOrCreateServerConfig(
     config.dataDir,
     demo ? DEMO_ORGANISATION : ADMIN_ONLY,
     Date.now(),
+    storeHoldsData,
   );
   if (E.isLeft(loaded)) throw new Error(loaded.left);
   const settings = loaded.right.config;
   const secret = new Uint8Array(Buffer.from(settings.secret, "base64"));
 
-  const files = ledgerFiles(config.dataDir);
   const durability = config.durability === undefined ? {} : { synchronous: config.durability };
   const eventStore = openSqliteEventStore({ path: files.events, ...durability });
   let keyStore: KeyStore;
@@ -142,7 +149,8 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   const ledger = createLeadLedger({ eventStore, keyStore, secret });
 
   let seeded: LeadLedgerServer["seeded"];
-  if (demo && !settings.demoSeeded && settings.demoAnchor !== null) {
+  // Never into a store that holds data: the demo is laid out on an empty ledger or not at all.
+  if (demo && !storeHoldsData && !settings.demoSeeded && settings.demoAnchor !== null) {
     // The demo's half year is recorded as it would have been: each command's clock is its
     // own recording time, carried through the ledger's awaits by AsyncLocalStorage.
     const recordingTime = new AsyncLocalStorage<number>();

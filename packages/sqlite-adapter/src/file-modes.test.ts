@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -60,6 +60,8 @@ describe("the files a ledger creates", () => {
     // The embedder's data directory (the standalone server makes its own 0700 too).
     mkdirSync(join(root, "data", "ledger"), { recursive: true, mode: 0o700 });
     const files = ledgerFiles(join(root, "data", "ledger"));
+    // The secret's file, as the standalone server writes it.
+    writeFileSync(files.config ?? "", "{}\n", { mode: 0o600 });
     const events = openSqliteEventStore({ path: files.events });
     const keys = openSqliteKeyStore({ path: files.keys });
     const readModel = openSqliteReadModelStore({
@@ -79,6 +81,7 @@ describe("the files a ledger creates", () => {
       expectPrivate(join(root, "data"), [
         "./",
         "ledger/",
+        "ledger/config.json",
         "ledger/events.sqlite",
         "ledger/events.sqlite-wal",
         "ledger/events.sqlite-shm",
@@ -113,6 +116,7 @@ describe("the files a ledger creates", () => {
       "nightly/two/manifest.json",
       "nightly/two/events.sqlite",
       "nightly/two/keys.sqlite",
+      "nightly/two/config.json",
     ]);
 
     const restored = ledgerFiles(join(root, "restored", "ledger"));
@@ -123,6 +127,7 @@ describe("the files a ledger creates", () => {
       expectPrivate(join(root, "restored"), [
         "./",
         "ledger/",
+        "ledger/config.json",
         "ledger/events.sqlite",
         "ledger/events.sqlite-wal",
         "ledger/events.sqlite-shm",

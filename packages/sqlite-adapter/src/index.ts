@@ -9,6 +9,7 @@ export * from "./backup/verify-backup.js";
 export * from "./connection/durability.js";
 export * from "./connection/private-files.js";
 export * from "./ledger-files.js";
+export * from "./ledger-holds-data.js";
 export * from "./privacy/sqlite-key-store.js";
 export * from "./read-model/index.js";
 export * from "./store/sqlite-event-store.js";

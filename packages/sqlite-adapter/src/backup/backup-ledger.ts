@@ -10,11 +10,17 @@ import { unavailableFrom } from "../connection/store-failure.js";
 import type { LedgerFiles } from "../ledger-files.js";
 import {
   type BackupManifest,
+  CONFIG_BACKUP_FILE,
   EVENTS_BACKUP_FILE,
   KEYS_BACKUP_FILE,
   MANIFEST_FILE,
 } from "./backup-manifest.js";
-import { sha256OfFile, syncToDisk, writeFileAtomically } from "./durable-files.js";
+import {
+  copyFilePrivately,
+  sha256OfFile,
+  syncToDisk,
+  writeFileAtomically,
+} from "./durable-files.js";
 
 /** How `backupLedger` dates its backup. */
 export interface BackupOptions {
@@ -72,11 +78,14 @@ const summariseKeys = (path: string) => {
 
 /**
  * Takes a consistent online copy of a ledger's events and keys into `directory` (created
- * if needed; it must not already hold a backup) while the ledger keeps running. The events
- * are copied before the keys: a lead's key is created before its first event, so every
- * lead in the events copy has its key, or its destroyed marker, in the later keys copy.
- * The manifest is written last, with checksums, so a backup without one is unfinished.
- * Every directory it creates is 0700 and every file 0600, whatever the umask.
+ * if needed; it must not already hold a backup) while the ledger keeps running, and a copy
+ * of the file holding its secret (`files.config`), which must then exist: a backup restores
+ * a working ledger or is not taken. The events are copied before the keys: a lead's key is
+ * created before its first event, so every lead in the events copy has its key, or its
+ * destroyed marker, in the later keys copy. The secret never changes. The manifest is
+ * written last, with checksums, so a backup without one is unfinished. Every directory it
+ * creates is 0700 and every file 0600, whatever the umask: the backup holds the keys and
+ * the secret.
  *
  * Runs synchronously inside: for large files, call it from a worker or a separate process.
  */
@@ -85,16 +94,23 @@ export const backupLedger = async (
   directory: string,
   options: BackupOptions = {},
 ): Promise<Either<StoreUnavailable, BackupManifest>> => {
+  if (files.config !== undefined && !existsSync(files.config)) {
+    throw new Error(
+      `${files.config} does not exist: a backup without the ledger secret would not restore a working ledger`,
+    );
+  }
   createPrivateDirectory(directory);
   const eventsCopy = join(directory, EVENTS_BACKUP_FILE);
   const keysCopy = join(directory, KEYS_BACKUP_FILE);
-  for (const path of [eventsCopy, keysCopy, join(directory, MANIFEST_FILE)]) {
+  const configCopy = join(directory, CONFIG_BACKUP_FILE);
+  for (const path of [eventsCopy, keysCopy, configCopy, join(directory, MANIFEST_FILE)]) {
     if (existsSync(path)) throw new Error(`${path} exists: a backup is never written over another`);
   }
   const createdAt = (options.now ?? (() => new Date()))().toISOString();
   try {
     snapshot(files.events, eventsCopy);
     snapshot(files.keys, keysCopy);
+    if (files.config !== undefined) copyFilePrivately(files.config, configCopy);
     syncToDisk(directory);
     const manifest: BackupManifest = {
       format: "leadledger-backup",
@@ -112,12 +128,22 @@ export const backupLedger = async (
         bytes: statSync(keysCopy).size,
         ...summariseKeys(keysCopy),
       },
+      ...(files.config === undefined
+        ? {}
+        : {
+            config: {
+              file: CONFIG_BACKUP_FILE,
+              sha256: sha256OfFile(configCopy),
+              bytes: statSync(configCopy).size,
+            },
+          }),
     };
     writeFileAtomically(join(directory, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return E.right(manifest);
   } catch (error) {
     rmSync(eventsCopy, { force: true });
     rmSync(keysCopy, { force: true });
+    rmSync(configCopy, { force: true });
     const unavailable = unavailableFrom(error);
     if (unavailable === undefined) throw error;
     return E.left(unavailable);

@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CaptureLead, createLeadLedger, type LeadId, type LeadLedger } from "@leadledger/core";
 import { captureLead, executiveActor, purgeLead, recordContact } from "@leadledger/testkit";
@@ -14,11 +15,11 @@ import { verifyBackup } from "./verify-backup.js";
 
 // The documented path (docs/operations.md, "Backups" and "Restoring"), run on what a ledger
 // really writes: lead streams and the contact-reservation streams its captures and its
-// erasure purges add beside them.
+// erasure purges add beside them, and with its secret kept in config.json as the standalone
+// server keeps it.
 
 const tempDirectory = useTempDirectories();
 const NOW = Date.parse("2026-11-20T00:00:00.000Z");
-const SECRET = new Uint8Array(32).fill(7);
 
 const ok = <A>(result: E.Either<unknown, A>): A => {
   if (E.isLeft(result)) throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
@@ -40,12 +41,25 @@ const capture = (i: number, as = i): CaptureLead => {
   } as Partial<CaptureLead>);
 };
 
+/** A ledger on `directory`, its secret read from the config file there (made if absent). */
 const ledgerOn = (directory: string) => {
-  mkdirSync(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
   const files = ledgerFiles(directory);
+  const config = files.config ?? "";
+  if (!existsSync(config)) {
+    writeFileSync(config, JSON.stringify({ secret: randomBytes(48).toString("base64") }), {
+      mode: 0o600,
+    });
+  }
+  const { secret } = JSON.parse(readFileSync(config, "utf8")) as { secret: string };
   const eventStore = openSqliteEventStore({ path: files.events });
   const keyStore = openSqliteKeyStore({ path: files.keys });
-  const ledger = createLeadLedger({ eventStore, keyStore, secret: SECRET, clock: () => NOW });
+  const ledger = createLeadLedger({
+    eventStore,
+    keyStore,
+    secret: new Uint8Array(Buffer.from(secret, "base64")),
+    clock: () => NOW,
+  });
   return {
     files,
     ledger,
@@ -104,6 +118,10 @@ describe("backing up and restoring a ledger's own data as docs/operations.md sho
     });
     expect(E.isRight(restored) ? "restored" : restored.left).toBe("restored");
 
+    // The secret came back with the ledger, as it was.
+    const restoredConfig = join(root, "restored/var/lib/leadledger/config.json");
+    expect(existsSync(restoredConfig)).toBe(true);
+    expect(readFileSync(restoredConfig)).toEqual(readFileSync(files.config ?? ""));
     const reopened = ledgerOn(join(root, "restored/var/lib/leadledger"));
     try {
       // The erased person, captured again as a new lead: still on the suppression list.

@@ -279,6 +279,11 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
       }
     }
   }
+  if (manifest.config !== undefined && manifest.config.expiredAt === undefined) {
+    // The ledger secret's file: a restore installs it as it was backed up, or not at all.
+    const configFile = join(directory, manifest.config.file);
+    problems.push(...checksumProblems(configFile, manifest.config.sha256));
+  }
   return {
     ok: problems.length === 0,
     problems,
@@ -291,7 +296,8 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
 
 /**
  * Checks a backup and reports everything wrong with it: `path` is a backup directory
- * written by `backupLedger` (checksums, SQLite's integrity check on both files, counts)
+ * written by `backupLedger` (checksums of every file, the secret's copy included, SQLite's
+ * integrity check on both databases, counts)
  * or a lone events database file. In both cases every stream must be contiguous from
  * revision 0, and every stream the ledger hash-chains (see {@link VerifyOptions}) must
  * have an unbroken chain. Never throws for a damaged backup.
