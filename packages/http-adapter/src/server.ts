@@ -18,8 +18,10 @@ import {
 } from "@leadledger/projections";
 import {
   type Durability,
+  type LogCheckpointRecorder,
   ledgerFiles,
   ledgerHoldsData,
+  openLogCheckpoints,
   openSqliteEventStore,
   openSqliteKeyStore,
   openSqliteReadModelStore,
@@ -58,6 +60,12 @@ export interface ServerConfig {
   readonly logLevel?: string | false;
   /** Where logs go; standard output by default. */
   readonly logStream?: Writable;
+  /**
+   * The append-only file of the log's signed checkpoints. Default
+   * `<dataDir>/checkpoints.jsonl`; better on a disk the database's writers cannot write
+   * (docs/operations.md, "Tamper evidence"). Each checkpoint is logged as well.
+   */
+  readonly checkpointsFile?: string;
 }
 
 /** A standalone server, built and caught up, not yet listening. */
@@ -66,6 +74,8 @@ export interface LeadLedgerServer {
   readonly ledger: LeadLedger;
   readonly runner: ProjectionRunner;
   readonly eventStore: EventStore;
+  /** Records the log's signed checkpoints while the server runs, and on close. */
+  readonly checkpoints: LogCheckpointRecorder;
   /** Tokens created on this start (first start only), in the clear: show them once. */
   readonly issuedTokens: readonly IssuedToken[];
   /** Demo leads seeded on this start. */
@@ -146,7 +156,19 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     await eventStore.close();
     throw error;
   }
-  const ledger = createLeadLedger({ eventStore, keyStore, secret });
+  // Resumed before the ledger writes anything: it says from where every chain link is keyed.
+  const checkpointsFile = config.checkpointsFile ?? join(config.dataDir, "checkpoints.jsonl");
+  const opened = await openLogCheckpoints({ eventStore, secret, file: checkpointsFile });
+  if (E.isLeft(opened)) {
+    await eventStore.close();
+    await keyStore.close();
+    throw new Error(
+      `cannot resume the log's checkpoints in ${checkpointsFile}: ${opened.left.code}`,
+    );
+  }
+  const checkpoints = opened.right;
+  const keyedChainFrom = checkpoints.keyedChainFrom;
+  const ledger = createLeadLedger({ eventStore, keyStore, secret, keyedChainFrom });
 
   let seeded: LeadLedgerServer["seeded"];
   // Never into a store that holds data: the demo is laid out on an empty ledger or not at all.
@@ -158,6 +180,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
       eventStore,
       keyStore,
       secret,
+      keyedChainFrom,
       clock: () => recordingTime.getStore() ?? Date.now(),
     });
     const actors: Actor[] = settings.tokens.map((token) => token.actor);
@@ -198,9 +221,19 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   app.addHook("onClose", async () => {
     await runner.stop();
     await readModel.close();
+    await checkpoints.close();
     await eventStore.close();
     await keyStore.close();
   });
+
+  for (const skipped of checkpoints.skippedLines) {
+    app.log.warn(
+      { checkpointsFile, skipped },
+      "a line of the checkpoints file is not a checkpoint",
+    );
+  }
+  // Logged too: a copy of every checkpoint wherever the logs are shipped, off this machine.
+  checkpoints.follow((checkpoint) => app.log.info({ checkpoint }, "log checkpoint"));
 
   addSecurityHeaders(app);
   await app.register(swagger, {
@@ -248,5 +281,13 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     ...(perMinute > 0 ? { rateLimit: { max: perMinute, windowMs: 60_000 } } : {}),
   });
   await app.ready();
-  return { app, ledger, runner, eventStore, issuedTokens: loaded.right.issued, seeded };
+  return {
+    app,
+    ledger,
+    runner,
+    eventStore,
+    checkpoints,
+    issuedTokens: loaded.right.issued,
+    seeded,
+  };
 };

@@ -1,0 +1,186 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import {
+  type Actor,
+  CHAIN_HASH_KEY,
+  chainHash,
+  createInMemoryEventStore,
+  createInMemoryKeyStore,
+  createLeadLedger,
+  type EventStore,
+  type JsonObject,
+  logCheckpointKeysOf,
+  type RecordedEvent,
+  signLogCheckpoint,
+} from "@leadledger/core";
+import { createInMemoryReadModelStore, createProjectionRunner } from "@leadledger/projections";
+import { captureLead, gradeLead } from "@leadledger/testkit";
+import Fastify from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { leadLedgerRoutes } from "./plugin.js";
+import { createServer } from "./server.js";
+import { captureBody } from "./test-app.test-fixture.js";
+
+// Issue 12, item 9: GET /leads/{id} served a tampered grade with 200 and no warning.
+
+const NOW = Date.parse("2026-11-20T08:00:00.000Z");
+const LEAD = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+const executive = { id: "exec-1", role: "executive", department: "hq" } as Actor;
+
+const ok = <A>(result: E.Either<unknown, A>): A => {
+  if (E.isLeft(result)) throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
+  return result.right;
+};
+
+/** The plugin over a store whose events can be rewritten behind the ledger's back. */
+const appOverTamperableStore = async () => {
+  const inner = createInMemoryEventStore();
+  const rewritten = new Map<string, RecordedEvent>();
+  const substitute = (events: readonly RecordedEvent[]) =>
+    events.map((event) => rewritten.get(`${event.stream}@${event.revision}`) ?? event);
+  const store: EventStore = {
+    ...inner,
+    readStream: async (stream, options) =>
+      E.map(substitute)(await inner.readStream(stream, options)),
+  };
+  const ledger = createLeadLedger({
+    eventStore: store,
+    keyStore: createInMemoryKeyStore(),
+    secret: new Uint8Array(32).fill(7),
+    clock: () => NOW,
+  });
+  const runner = createProjectionRunner({
+    events: inner,
+    readModel: createInMemoryReadModelStore(),
+  });
+  await runner.start();
+  const app = Fastify({ logger: false });
+  await app.register(leadLedgerRoutes, {
+    ledger,
+    readModel: runner,
+    authenticate: () => E.right(executive),
+    clock: () => NOW,
+  });
+  await app.ready();
+  /** A manual grade rewritten to "high", and the chain re-hashed from it without the key. */
+  const rewriteGrade = async (): Promise<void> => {
+    const stream = `lead-${LEAD}`;
+    const events = ok(await inner.readStream(stream));
+    const at = events.findLastIndex(
+      (event) => event.type === "LeadGraded" && event.data.grade === "low",
+    );
+    let previous = String(events[at - 1]?.metadata[CHAIN_HASH_KEY]);
+    for (const event of events.slice(at)) {
+      const data: JsonObject =
+        event.revision === BigInt(at) ? { ...event.data, grade: "high" } : event.data;
+      const hash = chainHash(previous, { ...event, data });
+      rewritten.set(`${stream}@${event.revision}`, {
+        ...event,
+        data,
+        metadata: { ...event.metadata, [CHAIN_HASH_KEY]: hash },
+      });
+      previous = hash;
+    }
+  };
+  const close = async () => {
+    await app.close();
+    await runner.stop();
+  };
+  return { app, ledger, rewriteGrade, close };
+};
+
+describe("GET /leads/{id} of a lead whose chain is broken (issue 12, item 9)", () => {
+  it("answers the state with integrity: { intact: false } and Leadledger-Integrity: broken", async () => {
+    const { app, ledger, rewriteGrade, close } = await appOverTamperableStore();
+    ok(
+      await ledger.execute(
+        executive,
+        captureLead({ lateEntryReason: "typed in after the fair" } as never),
+      ),
+    );
+    ok(await ledger.execute(executive, gradeLead({ grade: "low" })));
+
+    const intact = await app.inject({ url: `/leads/${LEAD}` });
+    expect(intact.statusCode).toBe(200);
+    expect(intact.json().integrity).toEqual({ intact: true, keyed: true, breaks: [] });
+    expect(intact.headers["leadledger-integrity"]).toBeUndefined();
+
+    await rewriteGrade();
+    const tampered = await app.inject({ url: `/leads/${LEAD}` });
+    expect(tampered.statusCode).toBe(200);
+    expect(tampered.json().grade.grade).toBe("high");
+    expect(tampered.json().integrity).toMatchObject({
+      intact: false,
+      breaks: [expect.objectContaining({ kind: "unkeyed-link" })],
+    });
+    expect(tampered.headers["leadledger-integrity"]).toBe("broken");
+
+    const history = await app.inject({ url: `/leads/${LEAD}/history` });
+    expect(history.json().chain).toMatchObject({ intact: false, keyed: false });
+    expect(history.headers["leadledger-integrity"]).toBe("broken");
+    await close();
+  });
+});
+
+describe("the standalone server's checkpoints", () => {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
+  });
+  const dataDirectory = () => {
+    const directory = mkdtempSync(join(tmpdir(), "leadledger-checkpoints-"));
+    made.push(directory);
+    return directory;
+  };
+
+  it("are recorded in <dataDir>/checkpoints.jsonl (0600) and written to the log", async () => {
+    const dataDir = dataDirectory();
+    const logged: string[] = [];
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    const server = await createServer({ dataDir, demo: false, durability: "normal", logStream });
+    const token = server.issuedTokens[0]?.token ?? "";
+    const captured = await server.app.inject({
+      method: "POST",
+      url: "/leads",
+      headers: { authorization: `Bearer ${token}` },
+      payload: captureBody({ owner: { repId: "admin", department: "hq" } }),
+    });
+    expect(captured.statusCode).toBe(201);
+    await server.app.close();
+
+    const file = join(dataDir, "checkpoints.jsonl");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    const last = JSON.parse(lines[lines.length - 1] ?? "{}");
+    expect(last).toMatchObject({ count: server.checkpoints.head().count });
+    expect(last.count).toBeGreaterThan(0);
+    const inLog = logged
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.msg === "log checkpoint")
+      .map((entry) => entry.checkpoint);
+    expect(inLog[inLog.length - 1]).toEqual(last);
+  });
+
+  it("refuse to start from a checkpoint not signed with the ledger's secret", async () => {
+    const dataDir = dataDirectory();
+    const first = await createServer({ dataDir, demo: false, logLevel: false });
+    await first.app.close();
+    const forged = signLogCheckpoint(
+      logCheckpointKeysOf(new Uint8Array(48).fill(1)),
+      { position: 0n, count: 0, headHash: "", keyedFrom: undefined },
+      NOW,
+    );
+    appendFileSync(join(dataDir, "checkpoints.jsonl"), `${JSON.stringify(forged)}\n`);
+    await expect(createServer({ dataDir, demo: false, logLevel: false })).rejects.toThrow(
+      /checkpoint\.unsigned/,
+    );
+  });
+});
