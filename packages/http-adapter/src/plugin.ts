@@ -1,10 +1,11 @@
 import type { Actor, LeadLedger } from "@leadledger/core";
-import type { FastifyError, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import type { Authenticate } from "./authentication.js";
 import { registerCommandRoutes } from "./command-routes.js";
+import { answerErrorAsProblem, answerUnrouted, routeMethods } from "./error-answers.js";
 import { registerLeadRoutes } from "./lead-routes.js";
-import { httpProblem, invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
+import { httpProblem, sendProblem } from "./problem.js";
 import { type ReadModelSource, routeContext } from "./route-context.js";
 import { registerViewRoutes } from "./view-routes.js";
 
@@ -23,7 +24,10 @@ export interface LeadLedgerRoutesOptions {
   readonly readYourWritesTimeoutMs?: number;
   /** Requests per actor per window; none by default. */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number };
-  /** Answer unknown paths under the plugin's prefix with a problem. Defaults to true. */
+  /**
+   * Answer unknown paths under the plugin's prefix with a problem: 405 with `Allow` when
+   * the path has routes for other methods, else 404. Defaults to true.
+   */
   readonly notFoundProblems?: boolean;
 }
 
@@ -46,28 +50,6 @@ const rateLimiter = (
     // Seconds until the window turns: the Retry-After of a refused request.
     return count > limit.max ? Math.ceil((windowStart + limit.windowMs - now) / 1000) : undefined;
   };
-};
-
-// Fastify's own 4xx errors (from parsing the body, mostly) in the problem vocabulary. Their
-// messages may quote the body, so only fixed texts are answered and logged.
-const problemOfFastifyError = (error: FastifyError): ProblemDetails | undefined => {
-  switch (error.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return httpProblem("http.payload-too-large");
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return httpProblem("http.unsupported-media-type");
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The JSON body is empty");
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The body is not valid JSON");
-  }
-  const status = error.statusCode;
-  if (status === 413) return httpProblem("http.payload-too-large");
-  if (status === 415) return httpProblem("http.unsupported-media-type");
-  if (status !== undefined && status >= 400 && status < 500) {
-    return invalidInput([{ path: "body", expected: "JSON" }], "The request could not be read");
-  }
-  return undefined;
 };
 
 /**
@@ -119,19 +101,15 @@ export const leadLedgerRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = asy
     return undefined;
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = problemOfFastifyError(error);
-    if (problem !== undefined) return sendProblem(reply, problem);
-    // A bug: logged without the request body, answered without details.
-    request.log.error(
-      { err: { type: error.name, code: error.code, stack: error.stack } },
-      "unexpected error",
-    );
-    return sendProblem(reply, httpProblem("http.internal"));
-  });
+  app.setErrorHandler(answerErrorAsProblem);
+  // Commands read JSON only: a text/plain body is refused as a media type (415), not read
+  // as a string and refused as a malformed command.
+  app.removeContentTypeParser("text/plain");
 
   if (options.notFoundProblems !== false) {
-    app.setNotFoundHandler((_request, reply) => sendProblem(reply, httpProblem("http.not-found")));
+    const routes = routeMethods();
+    app.addHook("onRoute", (route) => routes.record(route));
+    app.setNotFoundHandler((request, reply) => answerUnrouted(routes, request, reply));
   }
 
   registerCommandRoutes(app, context);

@@ -25,8 +25,12 @@ export interface ProblemDetails {
 export type HttpProblemCode =
   | "auth.missing-token"
   | "auth.unknown-token"
+  | "http.bad-request"
   | "http.not-found"
+  | "http.request-timeout"
   | "http.payload-too-large"
+  | "http.uri-too-long"
+  | "http.headers-too-large"
   | "http.unsupported-media-type"
   | "http.method-not-allowed"
   | "http.rate-limited"
@@ -90,8 +94,12 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
 const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: string }> = {
   "auth.missing-token": { status: 401, title: "A bearer token is required" },
   "auth.unknown-token": { status: 401, title: "The bearer token is not known" },
+  "http.bad-request": { status: 400, title: "The request is not valid HTTP" },
   "http.not-found": { status: 404, title: "No such resource" },
+  "http.request-timeout": { status: 408, title: "The request took too long to arrive" },
   "http.payload-too-large": { status: 413, title: "The body is too large" },
+  "http.uri-too-long": { status: 414, title: "The URL or one of its path segments is too long" },
+  "http.headers-too-large": { status: 431, title: "The request's headers are too large" },
   "http.unsupported-media-type": { status: 415, title: "Send application/json" },
   "http.method-not-allowed": { status: 405, title: "Method not allowed" },
   "http.rate-limited": { status: 429, title: "Too many requests" },

@@ -30,6 +30,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { bearerTokenAuthentication } from "./authentication.js";
 import { demoCommands, seedDemoLeads } from "./demo-leads.js";
+import { answerErrorAsProblem, problemServerOptions } from "./error-answers.js";
 import { leadLedgerRoutes } from "./plugin.js";
 import { addSecurityHeaders } from "./security-headers.js";
 import {
@@ -213,7 +214,11 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     requestIdHeader: false,
     // Keep-alive sockets without a request in flight are closed at once on shutdown.
     forceCloseConnections: "idle",
+    // Bad URLs, over-long parameters and what Node's parser refuses answer problems too.
+    ...problemServerOptions,
   });
+  // /health, /openapi.json and /docs answer their errors as problems, like the plugin.
+  app.setErrorHandler(answerErrorAsProblem);
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
     done(null, payload);

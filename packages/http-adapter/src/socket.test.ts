@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -151,6 +152,90 @@ describe("the standalone server over a socket", () => {
     for (const secret of ["保密测试", "4242", "secret@example.cn", tokenOf("executive")]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+/** Sends bytes as they are (no client fixes them up) and reads the whole answer. */
+const rawRequest = (request: Buffer | string) =>
+  new Promise<{ status: number; head: string; body: string }>((resolve, reject) => {
+    const { port } = new URL(base);
+    const socket = connect(Number(port), "127.0.0.1", () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const head = text.slice(0, split);
+      resolve({ status: Number(head.split(" ")[1]), head, body: text.slice(split + 4) });
+    });
+  });
+
+describe("refusals of Node's HTTP parser, over a socket", () => {
+  const expectProblem = (
+    answer: { status: number; head: string; body: string },
+    status: number,
+    code: string,
+    sent: readonly string[],
+  ) => {
+    expect(answer.status).toBe(status);
+    expect(answer.head.toLowerCase()).toContain("content-type: application/problem+json");
+    const problem = JSON.parse(answer.body) as { status: number; code: string };
+    expect(problem).toMatchObject({ status, code, type: `urn:leadledger:problem:${code}` });
+    for (const part of sent) expect(answer.body).not.toContain(part);
+  };
+
+  it("answers an over-long URL with 414 and over-large headers with 431", async () => {
+    const path = `/leads?owner=${"z".repeat(20_000)}`;
+    expectProblem(
+      await rawRequest(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      414,
+      "http.uri-too-long",
+      ["zzzz"],
+    );
+    const header = `X-Note: ${"y".repeat(20_000)}`;
+    expectProblem(
+      await rawRequest(`GET /views/pipeline HTTP/1.1\r\nHost: x\r\n${header}\r\n\r\n`),
+      431,
+      "http.headers-too-large",
+      ["yyyy"],
+    );
+  });
+
+  it("answers raw UTF-8 in a path or a query, and malformed requests, with 400", async () => {
+    const token = tokenOf("executive");
+    for (const target of [
+      "/views/pipeline?owner=张三",
+      "/leads/张三",
+      "/views/pipeline?owner=\u00e9",
+    ]) {
+      const request = Buffer.from(
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+        "utf8",
+      );
+      expectProblem(await rawRequest(request), 400, "http.bad-request", ["张三", "\u00e9"]);
+    }
+    for (const request of [
+      "GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
+      "BREW /views/pipeline HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET /views/pipeline HTTP/9.9\r\nHost: x\r\n\r\n",
+      "POST /leads HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+    ]) {
+      expectProblem(await rawRequest(request), 400, "http.bad-request", ["BREW", "Bad Header"]);
+    }
+  });
+
+  it("answers a path that does not decode and an over-long parameter with problems", async () => {
+    const headers = { authorization: `Bearer ${tokenOf("executive")}` };
+    const bad = await fetch(`${base}/leads/%ZZ`, { headers });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const badText = await bad.text();
+    expect(badText).not.toContain("%ZZ");
+    expect(JSON.parse(badText).code).toBe("input.invalid");
+    const long = await fetch(`${base}/leads/${"a".repeat(300)}/history`, { headers });
+    expect(long.status).toBe(414);
+    expect(((await long.json()) as { code: string }).code).toBe("http.uri-too-long");
   });
 });
 
