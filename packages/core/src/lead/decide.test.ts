@@ -17,6 +17,8 @@ import {
 } from "@leadledger/testkit";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../access/actor.js";
+import type { LeadCommand } from "./commands.js";
+import { isRedacted } from "./events.js";
 
 // One spec per MUST rule of DOMAIN.md §3 (rule 9, duplicates, is the ledger's and is
 // specified in ledger.test.ts). Each fails if its rule is taken out of `decide`.
@@ -220,6 +222,112 @@ describe("an agreed next follow-up day is not before the contact's own day", () 
   });
 });
 
+describe("free text is personal: none of it is written in the clear", () => {
+  // Reps type names into every free-text field (issue 12); only the personal part is
+  // encrypted and erased by a purge. Each field carries a marker that must not appear in
+  // the plain part or the metadata of any event the command makes.
+  const marker = (field: string) => `MARKER-${field}-张伟`;
+  const cases: ReadonlyArray<{ readonly history: readonly LeadCommand[]; command: LeadCommand }> = [
+    {
+      history: [],
+      command: captureLead({
+        lateEntryReason: marker("lateEntryReason"),
+        correlationId: marker("capture-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: recordContact({
+        summary: marker("summary"),
+        outcomeNotes: marker("outcomeNotes"),
+        nextStep: marker("nextStep"),
+        correlationId: marker("contact-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: recordVisit({
+        purpose: marker("purpose"),
+        objective: marker("objective"),
+        result: marker("result"),
+        correlationId: marker("visit-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: gradeLead({
+        reason: marker("grade-reason"),
+        correlationId: marker("grade-correlationId"),
+      }),
+    },
+    {
+      history: [captured],
+      command: gradeLead({
+        by: "rule",
+        grade: undefined,
+        reason: undefined,
+        correlationId: marker("rule-grade-correlationId"),
+      }),
+    },
+    {
+      history: [captured, recordContact()],
+      command: convertLead({
+        contractRef: marker("contractRef"),
+        correlationId: marker("convert-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: assignLead({
+        reason: marker("assign-reason"),
+        correlationId: marker("assign-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: amendLead({
+        reason: marker("amend-reason"),
+        correlationId: marker("amend-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: flagForPurge({
+        note: marker("flag-note"),
+        correlationId: marker("flag-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured, flagForPurge()],
+      command: clearPurgeFlag({
+        note: marker("clear-note"),
+        correlationId: marker("clear-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured, flagForPurge()],
+      command: purgeLead({
+        recheckNote: marker("recheckNote"),
+        correlationId: marker("purge-correlationId"),
+      } as never),
+    },
+  ];
+  it.each(cases)("$command.type keeps every free-text field in the personal part", (c) => {
+    given(managerCtx, ...c.history)
+      .when(c.command)
+      .thenEvents((events) => {
+        expect(events.length).toBeGreaterThan(0);
+        for (const event of events) {
+          const { personal, ...plain } = event.data as { personal?: unknown };
+          const clear = JSON.stringify({ plain, metadata: event.metadata });
+          expect(clear, `${event.type} in the clear`).not.toContain("MARKER-");
+          // What the command said is kept, sealed: nothing is lost by moving it.
+          expect(JSON.stringify(personal ?? {}), event.type).toContain("MARKER-");
+        }
+      });
+  });
+});
+
 describe("rule 6: purge is two-step — flag, re-check, purge — unless the person asks for erasure", () => {
   it("refuses a purge without a flag", () => {
     given(managerCtx, captured).when(purgeLead()).thenFails("purge.not-flagged");
@@ -314,12 +422,15 @@ describe("rule 8: an entry more than 24 hours after acquisition needs a late-ent
       .when(captureLead())
       .thenEvents((events) => expect(events[0]?.type).toBe("LeadCaptured"));
   });
-  it("accepts a late capture with a reason, and records it", () => {
+  it("accepts a late capture with a reason, and records it in the personal part", () => {
     given({ ...ctx, now: "2026-11-05T01:00:00.000Z" })
       .when(captureLead({ lateEntryReason: "business cards typed in after the fair" } as never))
       .thenEvents((events) => {
         const first = events[0];
-        expect(first?.type === "LeadCaptured" && first.data.lateEntryReason).toBe(
+        if (first?.type !== "LeadCaptured") throw new Error("no capture");
+        expect("lateEntryReason" in first.data).toBe(false);
+        const personal = first.data.personal;
+        expect(personal !== undefined && !isRedacted(personal) && personal.lateEntryReason).toBe(
           "business cards typed in after the fair",
         );
       });

@@ -7,10 +7,10 @@ import type { GradeAssessment, GradingPolicy } from "../grading/policy.js";
 import type { LeadCommand } from "./commands.js";
 import type { LeadError } from "./errors.js";
 import { leadError } from "./errors.js";
-import type { LeadEvent, LeadEventMetadata } from "./events.js";
+import type { LeadEvent, LeadEventMetadata, Tracing } from "./events.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
-import type { CalendarDate, Instant, LeadId } from "./values.js";
+import type { CalendarDate, Identifier, Instant, LeadId } from "./values.js";
 import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
@@ -56,8 +56,8 @@ export const decide = (
     recordedAt,
     actor: context.actor,
     commandId: command.commandId,
-    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
   };
+  const tracing = tracingOf(command);
 
   switch (command.type) {
     case "RecordContact": {
@@ -90,11 +90,14 @@ export const decide = (
             summary: command.summary,
             outcomeNotes: command.outcomeNotes,
             nextStep: command.nextStep,
+            ...tracing,
           }),
         },
         metadata,
       };
-      return E.right(withFollowUpEffects(state, [contacted], "contact", metadata, context));
+      return E.right(
+        withFollowUpEffects(state, [contacted], "contact", metadata, tracing, context),
+      );
     }
     case "RecordVisit": {
       const visited: LeadEvent = {
@@ -108,11 +111,12 @@ export const decide = (
             purpose: command.purpose,
             objective: command.objective,
             result: command.result,
+            ...tracing,
           }),
         },
         metadata,
       };
-      return E.right(withFollowUpEffects(state, [visited], "visit", metadata, context));
+      return E.right(withFollowUpEffects(state, [visited], "visit", metadata, tracing, context));
     }
     case "GradeLead": {
       // Rule 5: after conversion the grade no longer changes.
@@ -126,17 +130,19 @@ export const decide = (
         return E.right([
           {
             type: "LeadGraded",
+            // The reason is the rep's own words: personal. `reasons` holds a policy's.
             data: {
               grade: command.grade,
-              basis: { kind: "manual", reason },
-              reasons: [reason],
+              basis: { kind: "manual" },
+              reasons: [],
               ...(command.valueTier !== undefined ? { valueTier: command.valueTier } : {}),
+              ...personalPart({ reason, ...tracing }),
             },
             metadata,
           },
         ]);
       }
-      return E.right([ruleGrade(state, metadata, context)]);
+      return E.right([ruleGrade(state, metadata, tracing, context)]);
     }
     case "ConvertLead": {
       // Rule 5: converting twice is refused.
@@ -160,7 +166,10 @@ export const decide = (
       return E.right([
         {
           type: "LeadConverted",
-          data: { contractRef: command.contractRef, dealValue: command.dealValue },
+          data: {
+            dealValue: command.dealValue,
+            ...personalPart({ contractRef: command.contractRef, ...tracing }),
+          },
           metadata,
         },
       ]);
@@ -184,7 +193,7 @@ export const decide = (
           data: {
             from,
             to: command.to,
-            ...(command.reason !== undefined ? { reason: command.reason } : {}),
+            ...personalPart({ reason: command.reason, ...tracing }),
           },
           metadata,
         },
@@ -206,11 +215,10 @@ export const decide = (
         {
           type: "LeadAmended",
           data: {
-            reason,
             ...(needs !== undefined ? { needs } : {}),
             ...(source !== undefined ? { source } : {}),
             ...(classification !== undefined ? { classification } : {}),
-            ...personalPart({ party, contact, referrerName }),
+            ...personalPart({ party, contact, referrerName, reason, ...tracing }),
           },
           metadata,
         },
@@ -226,7 +234,7 @@ export const decide = (
           data: {
             reason: command.reason,
             ...(command.duplicateOf !== undefined ? { duplicateOf: command.duplicateOf } : {}),
-            ...personalPart({ note: command.note }),
+            ...personalPart({ note: command.note, ...tracing }),
           },
           metadata,
         },
@@ -238,7 +246,7 @@ export const decide = (
       return E.right([
         {
           type: "PurgeFlagCleared",
-          data: { cause: "recheck", ...personalPart({ note: command.note }) },
+          data: { cause: "recheck", ...personalPart({ note: command.note, ...tracing }) },
           metadata,
         },
       ]);
@@ -273,7 +281,7 @@ export const decide = (
               ? "erasure-request"
               : (state.purgeFlag?.reason ?? "erasure-request"),
             erasureRequest,
-            ...personalPart({ recheckNote: command.recheckNote }),
+            ...personalPart({ recheckNote: command.recheckNote, ...tracing }),
           },
           metadata,
         },
@@ -325,8 +333,8 @@ const decideCapture = (
     recordedAt: millisToInstant(context.now),
     actor: context.actor,
     commandId: command.commandId,
-    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
   };
+  const tracing = tracingOf(command);
   const captured: LeadEvent = {
     type: "LeadCaptured",
     data: {
@@ -335,9 +343,6 @@ const decideCapture = (
       source: command.source,
       classification: command.classification,
       owner: command.owner,
-      ...(command.lateEntryReason !== undefined
-        ? { lateEntryReason: command.lateEntryReason }
-        : {}),
       ...(command.renewedConsent !== undefined ? { renewedConsent: true as const } : {}),
       personal: {
         party: command.party,
@@ -346,13 +351,17 @@ const decideCapture = (
         ...(command.renewedConsent !== undefined
           ? { consentEvidence: command.renewedConsent.evidence }
           : {}),
+        ...(command.lateEntryReason !== undefined
+          ? { lateEntryReason: command.lateEntryReason }
+          : {}),
+        ...tracing,
       },
     },
     metadata,
   };
   const capturedState = evolve(undefined, captured);
   if (capturedState === undefined) return E.right([captured]);
-  return E.right([captured, ruleGrade(capturedState, metadata, context)]);
+  return E.right([captured, ruleGrade(capturedState, metadata, tracing, context)]);
 };
 
 const checkBusinessTime = (
@@ -398,6 +407,7 @@ const assess = (
 const ruleGrade = (
   state: LeadState,
   metadata: LeadEventMetadata,
+  tracing: Tracing,
   context: DecisionContext,
   assessment: NamedAssessment = assess(state, metadata, context),
 ): LeadEvent => {
@@ -407,7 +417,9 @@ const ruleGrade = (
     data: {
       grade: assessment.grade,
       basis: { kind: "rule", policy, version },
+      // The policy's own text, the same for every lead it judges alike: not personal.
       reasons: [...assessment.reasons],
+      ...personalPart({ ...tracing }),
     },
     metadata,
   };
@@ -423,11 +435,12 @@ const withFollowUpEffects = (
   events: readonly LeadEvent[],
   cause: "contact" | "visit",
   metadata: LeadEventMetadata,
+  tracing: Tracing,
   context: DecisionContext,
 ): readonly LeadEvent[] => {
   const result: LeadEvent[] = [...events];
   if (state.purgeFlag !== undefined) {
-    result.push({ type: "PurgeFlagCleared", data: { cause }, metadata });
+    result.push({ type: "PurgeFlagCleared", data: { cause, ...personalPart(tracing) }, metadata });
   }
   let after: LeadState | undefined = state;
   for (const event of result) after = evolve(after, event);
@@ -443,9 +456,16 @@ const withFollowUpEffects = (
     current.basis.kind === "rule" &&
     current.basis.policy === assessment.policy &&
     current.basis.version === assessment.version;
-  if (!unchanged) result.push(ruleGrade(after, metadata, context, assessment));
+  if (!unchanged) result.push(ruleGrade(after, metadata, tracing, context, assessment));
   return result;
 };
+
+/**
+ * The tracing ids a command brought: sealed with each of its events' personal parts, since
+ * a caller may write a name into them (issue 12).
+ */
+const tracingOf = (command: { readonly correlationId?: Identifier }): Tracing =>
+  command.correlationId === undefined ? {} : { correlationId: command.correlationId };
 
 /**
  * The calendar day of a contact: the date as its `occurredAt` is written, in the offset it

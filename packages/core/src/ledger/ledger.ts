@@ -241,8 +241,8 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   }
   /**
    * Reads a whole lead with its key. `opened` says which events' personal parts to
-   * decrypt: all for a history; for the lead's state only the capture and amendments,
-   * which are all its personal data is made of.
+   * decrypt: all for a history; for the lead's state only those it shows
+   * ({@link stateNeedsPersonal}).
    */
   const readFull = async (
     leadId: LeadId,
@@ -692,9 +692,15 @@ const openEvents = (
 
 const NOTHING_HELD: readonly E.Either<LeadError, Reservation>[] = [];
 
-/** The events whose personal parts make up a lead's state (its personal data now). */
+/**
+ * The events whose personal parts make up a lead's state: its personal data now, the
+ * manual grade's reason and the contract reference.
+ */
 const stateNeedsPersonal = (type: string): boolean =>
-  type === "LeadCaptured" || type === "LeadAmended";
+  type === "LeadCaptured" ||
+  type === "LeadAmended" ||
+  type === "LeadGraded" ||
+  type === "LeadConverted";
 
 /** The event as the loaded lead keeps it: without its personal part. */
 const factsOnly = (event: LeadEvent): LeadEvent => {

@@ -7,6 +7,7 @@ import {
   CURRENT_SCHEMA_VERSION,
   type EventUpcaster,
   LEAD_EVENT_UPCASTERS,
+  personalKeptInTheClear,
   schemaVersionOf,
   upcastPersonal,
 } from "../lead/upcast.js";
@@ -110,14 +111,27 @@ export const fromStoredEvent = (
     );
   }
   const stored = recorded.data.personal;
+  // Personal data an older version kept in the clear reads as part of the personal part.
+  const inTheClear = open ? personalKeptInTheClear(recorded, upcasters) : undefined;
   // Left sealed when the reader has no use for it: the event then reads as facts only.
-  if (stored === undefined || !open) return E.right(decoded.right as LeadEvent);
+  if ((stored === undefined && inTheClear === undefined) || !open) {
+    return E.right(decoded.right as LeadEvent);
+  }
   const personalCodec = LEAD_EVENT_SCHEMAS[decoded.right.type].personal as t.Mixed | undefined;
-  if (personalCodec === undefined || !SealedPersonal.is(stored)) {
+  if (personalCodec === undefined || (stored !== undefined && !SealedPersonal.is(stored))) {
     return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
   }
+  // After a purge the plaintext of an old version is hidden too, though it stays stored.
   if (key.status === "destroyed") {
     return E.right(withPersonal(decoded.right, REDACTED));
+  }
+  if (stored === undefined) {
+    // Kept in the clear: no key is needed to read it.
+    const lifted = personalCodec.decode(inTheClear);
+    if (E.isLeft(lifted)) {
+      return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
+    }
+    return E.right(withPersonal(decoded.right, lifted.right));
   }
   if (key.status === "missing") {
     return E.left(`${recorded.type} at revision ${recorded.revision}: the lead's key is missing`);
@@ -126,7 +140,10 @@ export const fromStoredEvent = (
   const personal = personalCodec.decode(
     opened === undefined
       ? undefined
-      : upcastPersonal(recorded.type, schemaVersionOf(recorded), opened, upcasters),
+      : withLifted(
+          inTheClear,
+          upcastPersonal(recorded.type, schemaVersionOf(recorded), opened, upcasters),
+        ),
   );
   if (opened === undefined || E.isLeft(personal)) {
     return E.left(
@@ -135,6 +152,12 @@ export const fromStoredEvent = (
   }
   return E.right(withPersonal(decoded.right, personal.right));
 };
+
+/** An opened personal part with what its version kept in the clear. */
+const withLifted = (inTheClear: JsonObject | undefined, opened: unknown): unknown =>
+  inTheClear === undefined || typeof opened !== "object" || opened === null
+    ? opened
+    : { ...inTheClear, ...opened };
 
 const withPersonal = (event: { readonly data: object }, personal: unknown): LeadEvent =>
   ({
