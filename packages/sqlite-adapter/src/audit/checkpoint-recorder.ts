@@ -42,6 +42,15 @@ export type LogCheckpointFailure =
       readonly file: string;
       readonly position: string;
     }
+  | {
+      /**
+       * The event the last checkpoint ends with is not in the log: events were deleted, or
+       * an older copy of the log was restored (then move the checkpoints file aside).
+       */
+      readonly code: "checkpoint.log-behind";
+      readonly file: string;
+      readonly position: string;
+    }
   | { readonly code: "checkpoint.store-failed"; readonly error: StoreError };
 
 /** Records checkpoints of a store's whole log as it grows. */
@@ -97,6 +106,19 @@ export const openLogCheckpoints = async (
     }
     head = headOfLogCheckpoint(resumeLine.checkpoint);
     recorded = head.count;
+    // The one check that costs a single read: the checkpoint's last event is still there.
+    // Folding on after a log that lost it would vouch for a log that never was.
+    if (head.count > 0) {
+      const last = await options.eventStore.readAll({ after: head.position - 1n, maxCount: 1 });
+      if (E.isLeft(last)) return E.left({ code: "checkpoint.store-failed", error: last.left });
+      if (last.right[0]?.position !== head.position) {
+        return E.left({
+          code: "checkpoint.log-behind",
+          file: options.file,
+          position: resumeLine.checkpoint.position,
+        });
+      }
+    }
   }
   const skippedLines = resumeIndex < 0 ? lastLines : lastLines.slice(0, resumeIndex);
 

@@ -168,7 +168,7 @@ const manualGradeRevision = (file: string, stream: string): number => {
   const db = new Database(file, { readonly: true });
   const revision = db
     .prepare<[string], number>(
-      "SELECT revision FROM events WHERE stream = ? AND type = 'LeadGraded' AND json_extract(data, '$.grade') = 'low'",
+      "SELECT revision FROM events WHERE stream = ? AND type = 'LeadGraded' AND json_extract(data, '$.grade') = 'low' ORDER BY revision DESC LIMIT 1",
     )
     .pluck()
     .get(stream);
@@ -293,8 +293,9 @@ describe("the checkpoints file", () => {
     const recorder = ok(
       await openLogCheckpoints({ eventStore: watched, secret, file: checkpoints }),
     );
-    // Read from the last checkpoint on, not from the start of the log.
-    expect(readsAfter).toEqual([BigInt(last.position)]);
+    // The checkpoint's own last event (still there?), then from the checkpoint on: never
+    // from the start of the log.
+    expect(readsAfter).toEqual([BigInt(last.position) - 1n, BigInt(last.position)]);
     expect(recorder.head().count).toBe(last.count);
     await recorder.close();
     await inner.close();
@@ -309,6 +310,15 @@ describe("the checkpoints file", () => {
       file: checkpoints,
     });
     expect(E.isLeft(opened) && opened.left.code).toBe("checkpoint.unsigned");
+    await eventStore.close();
+  });
+
+  it("refuses to resume when the log no longer holds the last checkpoint's event", async () => {
+    const { events, checkpoints, secret } = await setUp();
+    deleteLastEventOf(events, `lead-${LEADS[1]}`);
+    const eventStore = openSqliteEventStore({ path: events });
+    const opened = await openLogCheckpoints({ eventStore, secret, file: checkpoints });
+    expect(E.isLeft(opened) && opened.left.code).toBe("checkpoint.log-behind");
     await eventStore.close();
   });
 
