@@ -237,6 +237,14 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
       "a line of the checkpoints file is not a checkpoint",
     );
   }
+  const unvouched = checkpoints.unvouchedOnOpen;
+  if (unvouched.wholeLog && unvouched.events > 0) {
+    // A first start after an upgrade, or a checkpoints file that someone removed.
+    app.log.warn(
+      { checkpointsFile, events: unvouched.events },
+      "no checkpoint to resume from: the first one vouches for the log as it stands",
+    );
+  }
   // Logged too: a copy of every checkpoint wherever the logs are shipped, off this machine.
   checkpoints.follow((checkpoint) => app.log.info({ checkpoint }, "log checkpoint"));
 

@@ -66,6 +66,12 @@ export interface LogCheckpointRecorder {
   /** Lines at the file's end that were skipped because they are not checkpoints. */
   readonly skippedLines: readonly CheckpointLine[];
   /**
+   * How many events of the log no checkpoint vouched for when it was opened: the whole
+   * log, if the file had no checkpoint (a first start, or a file removed). The server logs
+   * a warning when this is the whole of a log that was not empty.
+   */
+  readonly unvouchedOnOpen: { readonly events: number; readonly wholeLog: boolean };
+  /**
    * Records a checkpoint now if the log grew since the last one, and then follows the log:
    * one every `everyEvents` events, and every `everyMs` while events arrive. Each recorded
    * checkpoint is handed to `onCheckpoint` (the server logs it: a copy off the machine).
@@ -132,6 +138,7 @@ export const openLogCheckpoints = async (
     if (read.right.length < CATCH_UP_BATCH) break;
   }
   const keyedChainFrom = head.keyedFrom ?? head.position + 1n;
+  const unvouchedOnOpen = { events: head.count - Math.max(recorded, 0), wholeLog: recorded < 0 };
 
   let onCheckpoint: (checkpoint: LogCheckpoint) => void = () => {};
   let subscription: Subscription | undefined;
@@ -150,6 +157,7 @@ export const openLogCheckpoints = async (
     head: () => head,
     keyedChainFrom,
     skippedLines,
+    unvouchedOnOpen,
     follow: (handler) => {
       if (closed || subscription !== undefined) return;
       if (handler !== undefined) onCheckpoint = handler;

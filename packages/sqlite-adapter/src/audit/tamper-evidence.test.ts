@@ -297,6 +297,7 @@ describe("the checkpoints file", () => {
     // from the start of the log.
     expect(readsAfter).toEqual([BigInt(last.position) - 1n, BigInt(last.position)]);
     expect(recorder.head().count).toBe(last.count);
+    expect(recorder.unvouchedOnOpen).toEqual({ events: 0, wholeLog: false });
     await recorder.close();
     await inner.close();
   });
@@ -365,6 +366,7 @@ describe("the checkpoints file", () => {
     await legacy.close();
     const recorder = await run(directory, secret, twoGradedLeads);
     expect(recorder.keyedChainFrom).toBe(2n);
+    expect(recorder.unvouchedOnOpen).toEqual({ events: 1, wholeLog: true });
     const checkpoints = join(directory, "checkpoints.jsonl");
     expect(verifyLogCheckpoints({ events: files.events, checkpoints, secret }).ok).toBe(true);
   });
