@@ -12,9 +12,11 @@ export type LeadError =
   | { readonly code: "lead.already-converted"; readonly leadId: string }
   | {
       readonly code: "lead.duplicate";
-      readonly existingLeadId: string;
+      /** Only when the actor reaches that lead: otherwise it is someone's, not whose. */
+      readonly existingLeadId?: string;
       readonly matchedOn: "phone" | "email";
     }
+  /** Told to any capturer, so that they obtain renewed consent; nothing about whose lead it was. */
   | { readonly code: "lead.suppressed"; readonly matchedOn: "phone" | "email" }
   | {
       readonly code: "time.before-acquisition";

@@ -139,13 +139,24 @@ export const reserveIdentity = async (
  * that reserved it failed. With `suppress` (an erasure request) the identity is put on the
  * suppression list instead. An identity held by another lead is left alone.
  */
-export const releaseIdentity = async (
+export const releaseIdentity = (
   context: Omit<ReservationContext, "holderStatus" | "abandonedAfterMs">,
   identity: ContactIdentity,
   leadId: string,
   suppress: boolean,
+): Promise<E.Either<LeadError, void>> =>
+  releaseReservation(context, reservationStreamName(context.secret, identity), leadId, suppress);
+
+/**
+ * {@link releaseIdentity} by the reservation stream's name: what an erasure has when the
+ * lead's personal data no longer opens and its reservations were found in the log instead.
+ */
+export const releaseReservation = async (
+  context: Omit<ReservationContext, "holderStatus" | "abandonedAfterMs" | "secret">,
+  stream: string,
+  leadId: string,
+  suppress: boolean,
 ): Promise<E.Either<LeadError, void>> => {
-  const stream = reservationStreamName(context.secret, identity);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await lastEvent(context.store, stream);
     if (E.isLeft(read)) return read;

@@ -6,9 +6,10 @@ import type { Actor } from "../access/actor.js";
 import { canReach } from "../access/actor.js";
 import { defaultGradingPolicy } from "../grading/default.js";
 import type { GradingPolicy } from "../grading/policy.js";
-import type { LeadCommand } from "../lead/commands.js";
-import { decodeLeadCommand } from "../lead/commands.js";
+import type { SubmittedLeadCommand } from "../lead/commands.js";
+import { decodeLeadCommand, withBusinessTime } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "../lead/decide.js";
+import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadError } from "../lead/errors.js";
 import { leadError } from "../lead/errors.js";
 import type { CapturedPersonal, LeadEvent } from "../lead/events.js";
@@ -18,7 +19,13 @@ import type { LeadState } from "../lead/state.js";
 import { foldLead, asOf as stateAsOf } from "../lead/state.js";
 import { leadStreamName } from "../lead/stream-name.js";
 import type { LeadId } from "../lead/values.js";
-import { ActorRecord, Instant, instantToMillis, LeadId as LeadIdCodec } from "../lead/values.js";
+import {
+  ActorRecord,
+  Instant,
+  instantToMillis,
+  LeadId as LeadIdCodec,
+  millisToInstant,
+} from "../lead/values.js";
 import { DATA_KEY_BYTES, newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup, KeyStore } from "../privacy/key-store.js";
 import { canonicalJson } from "../store/canonical-json.js";
@@ -27,17 +34,20 @@ import { NO_STREAM } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
 import { chainKeyOf, verifyHistory } from "../store/hash-chain.js";
 import type { ContactIdentity } from "./contact-identity.js";
-import { contactIdentities } from "./contact-identity.js";
+import { contactIdentities, reservationStreamName } from "./contact-identity.js";
 import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
-import { releaseIdentity, reserveIdentity } from "./contact-reservations.js";
+import { releaseIdentity, releaseReservation, reserveIdentity } from "./contact-reservations.js";
+import { reservationsHeldBy } from "./held-reservations.js";
 import { leadIdForCapture } from "./lead-id.js";
 import type { LoadedLead } from "./loaded-lead.js";
 import {
   catchUpLoadedLead,
+  commandKey,
   emptyLoadedLead,
   NO_REVISION,
   recordOnLoadedLead,
 } from "./loaded-lead.js";
+import { salvageLoadedLead } from "./salvaged-lead.js";
 import { fromStoreError } from "./store-failure.js";
 import { fromStoredEvent, toStoredEvents } from "./stored-event.js";
 import { newTimeOrderedId } from "./time-ordered-id.js";
@@ -179,6 +189,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         ? { chainKey }
         : { chainKey, keyedFrom: deps.keyedChainFrom },
     );
+  // Lead ids derived from Idempotency-Keys: keyed, so that nobody can foretell them.
+  const captureIdSecret = new Uint8Array(
+    hkdfSync("sha256", deps.secret, "leadledger", "capture-lead-id", 32),
+  );
 
   const leads = new Map<string, LoadedLead>();
   const keys = new Map<string, Uint8Array>();
@@ -229,9 +243,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     return E.right(found.right);
   };
 
-  const digestOf = (key: Uint8Array, command: LeadCommand): string =>
+  /**
+   * What a retry is compared by: the command as its actor sent it, before any default is
+   * filled in (a retry without `occurredAt` is the same request), and the actor, whose
+   * command ids are their own.
+   */
+  const digestOf = (key: Uint8Array, actor: Actor, submitted: SubmittedLeadCommand): string =>
     createHmac("sha256", key)
-      .update(canonicalJson(command as JsonValue))
+      .update(canonicalJson({ actor, command: submitted } as unknown as JsonValue))
       .digest("base64url");
 
   interface FullLead {
@@ -279,6 +298,45 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     return E.right(state.stage === "purged" ? "purged" : "active");
   };
 
+  /**
+   * Rule 9 as the actor may hear it: that the person is already someone's active lead, and
+   * whose only when the actor reaches that lead (docs/privacy.md, "What each role learns").
+   */
+  const duplicateAsSeenBy = async (actor: Actor, error: LeadError): Promise<LeadError> => {
+    if (error.code !== "lead.duplicate" || error.existingLeadId === undefined) return error;
+    const holder = error.existingLeadId;
+    const unnamed = leadError("lead.duplicate", { matchedOn: error.matchedOn });
+    if (!LeadIdCodec.is(holder)) return unnamed;
+    // holderStatus has just caught the holder up and cached it; if it has left the cache
+    // since, it is read afresh (never into the cached object: its own commands own that).
+    let owner = leads.get(holder)?.state?.owner;
+    if (owner === undefined) {
+      const fresh = await catchUpLoadedLead(store, emptyLoadedLead(holder));
+      owner = E.isRight(fresh) ? fresh.right.state?.owner : undefined;
+    }
+    return owner !== undefined && canReach(actor, owner) ? error : unnamed;
+  };
+
+  /**
+   * The reservation streams a lead holds: found from its personal data now, or, when that
+   * no longer opens (a damaged ciphertext, an event that does not decode), by a scan of the
+   * log for the reservations naming the lead, so that a damaged lead can still be erased.
+   */
+  const heldReservations = async (
+    leadId: LeadId,
+  ): Promise<E.Either<LeadError, readonly string[]>> => {
+    const personal = await currentPersonal(leadId);
+    if (E.isRight(personal)) {
+      return E.right(
+        contactIdentities(personal.right?.contact, region).map((identity) =>
+          reservationStreamName(contactSecret, identity),
+        ),
+      );
+    }
+    if (personal.left.code !== "history.undecodable") return personal;
+    return reservationsHeldBy(store, leadId);
+  };
+
   const reservationContext = (commandId: string, now: number): ReservationContext => ({
     store,
     secret: contactSecret,
@@ -299,13 +357,13 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
    */
   const completePurge = async (
     leadId: LeadId,
-    personal: CapturedPersonal | undefined,
+    held: readonly string[],
     erasureRequest: boolean,
     commandId: string,
   ): Promise<E.Either<LeadError, void>> => {
     const context = reservationContext(commandId, clock());
-    for (const identity of contactIdentities(personal?.contact, region)) {
-      const released = await releaseIdentity(context, identity, leadId, erasureRequest);
+    for (const stream of held) {
+      const released = await releaseReservation(context, stream, leadId, erasureRequest);
       if (E.isLeft(released)) return released;
     }
     keys.delete(leadId);
@@ -341,13 +399,20 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   const attempt = async (
     actor: Actor,
-    command: LeadCommand,
+    submitted: SubmittedLeadCommand,
     leadId: LeadId,
     options: ExecuteOptions,
     firstTry: boolean,
   ): Promise<E.Either<LeadError, CommandOutcome | "retry">> => {
+    // A capture without a lead id gets the derived one; the digest keeps the command as sent.
+    const command: SubmittedLeadCommand =
+      submitted.type === "CaptureLead" && submitted.leadId === undefined
+        ? { ...submitted, leadId }
+        : submitted;
     const cached = leads.get(leadId);
     let lead: LoadedLead;
+    // Loaded past an event that does not decode, for an erasure only: never cached.
+    let salvaged = false;
     if (
       cached === undefined &&
       firstTry &&
@@ -359,21 +424,47 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // and the retry reads it and decides again (a replay, or lead.already-captured).
       lead = emptyLoadedLead(leadId);
     } else {
-      const caught = await catchUpLoadedLead(store, cached ?? emptyLoadedLead(leadId));
-      if (E.isLeft(caught)) {
+      const loading = cached ?? emptyLoadedLead(leadId);
+      const caught = await catchUpLoadedLead(store, loading);
+      if (E.isRight(caught)) {
+        lead = caught.right;
+      } else {
         leads.delete(leadId);
-        return caught;
+        if (caught.left.code !== "history.undecodable") return caught;
+        // A damaged event stops the catch-up; the facts before it still say whose lead it
+        // is, and only those who reach it learn that it is damaged.
+        const partial = loading.state;
+        if (
+          command.type !== "CaptureLead" &&
+          (partial === undefined || !canReach(actor, partial.owner))
+        ) {
+          return E.left(leadError("lead.not-found", { leadId }));
+        }
+        // Nothing is decided on a history that cannot be read in full, but an erasure
+        // request must not wait for the damage to be mended (issue 12).
+        if (command.type !== "PurgeLead" || command.erasureRequest !== true) return caught;
+        const loaded = await salvageLoadedLead(store, emptyLoadedLead(leadId));
+        if (E.isLeft(loaded)) return loaded;
+        lead = loaded.right;
+        salvaged = true;
       }
-      lead = caught.right;
     }
-    remember(leads, leadId, lead);
+    if (!salvaged) remember(leads, leadId, lead);
     const state = lead.state;
-    // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7).
-    if (state !== undefined && !canReach(actor, state.owner) && command.type !== "CaptureLead") {
+    // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7): a command on
+    // one is answered as on a lead never captured, before any revision or idempotency check
+    // could tell them apart (If-Match would otherwise answer 412 with the revision).
+    if (command.type !== "CaptureLead" && (state === undefined || !canReach(actor, state.owner))) {
       return E.left(leadError("lead.not-found", { leadId }));
     }
+    // Only an executive names a capture's lead id, and reaches every lead; anyone else's
+    // capture lands on a lead derived from their own key, which they may since have lost
+    // to a reassignment: then it says no more than that the lead exists (no revision).
+    if (command.type === "CaptureLead" && state !== undefined && !canReach(actor, state.owner)) {
+      return E.left(leadError("lead.already-captured", { leadId }));
+    }
 
-    const known = lead.commands.get(command.commandId);
+    const known = lead.commands.get(commandKey(actor.id, command.commandId));
     if (known !== undefined) {
       // The purge itself destroyed the key its digest was made with: a retried purge gets
       // its outcome back; any other command on a purged lead is refused below as usual.
@@ -384,7 +475,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       const key = await keyOf(leadId, false);
       if (E.isLeft(key)) return key;
       const matches =
-        key.right.status === "active" && digestOf(key.right.key, command) === known.digest;
+        key.right.status === "active" && digestOf(key.right.key, actor, submitted) === known.digest;
       if (!matches)
         return E.left(leadError("idempotency.mismatch", { commandId: command.commandId }));
       return replay(lead, known);
@@ -401,7 +492,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
 
     const now = clock();
-    const decision = decide(command, state, {
+    const decision = decide(withBusinessTime(command, millisToInstant(now)), state, {
       actor,
       now,
       gradingPolicy: policy,
@@ -442,7 +533,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       return held !== undefined && E.isRight(held) && held.right === "reserved";
     });
     let toRelease: ContactIdentity[] = [];
-    let purge: { personal: CapturedPersonal | undefined; erasure: boolean } | undefined;
+    let purge: { held: readonly string[]; erasure: boolean } | undefined;
     if (E.isLeft(key) || key.right.status !== "active") {
       await releaseAll(reservations, reserved, leadId);
       // A purged lead was refused above; a lost key for a live lead is not recoverable here.
@@ -450,21 +541,25 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
     for (const held of holds) {
       if (E.isRight(held)) continue;
-      if (held.left.code === "lead.duplicate" && duplicatePolicy === "flag") {
+      const refusal = await duplicateAsSeenBy(actor, held.left);
+      if (refusal.code === "lead.duplicate" && duplicatePolicy === "flag") {
         if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
           const capture = events[0];
           if (capture === undefined) throw new Error("a capture decides at least one event");
           events = [...events];
+          // The new lead's history is the capturer's to read: it names the other lead only
+          // when the capturer reaches it, as the refusal would.
+          const duplicateOf = refusal.existingLeadId as LeadId | undefined;
           events.push({
             type: "LeadFlaggedForPurge",
-            data: { reason: "duplicate", duplicateOf: held.left.existingLeadId as LeadId },
+            data: { reason: "duplicate", ...(duplicateOf === undefined ? {} : { duplicateOf }) },
             metadata: capture.metadata,
           });
         }
         continue;
       }
       await releaseAll(reservations, reserved, leadId);
-      return held;
+      return E.left(refusal);
     }
     if (command.type === "AmendLead" && command.contact !== undefined) {
       const personal = await currentPersonal(leadId);
@@ -475,21 +570,21 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         const held = await reserveIdentity(reservations, identity, leadId, false);
         if (E.isLeft(held)) {
           await releaseAll(reservations, reserved, leadId);
-          return held;
+          return E.left(await duplicateAsSeenBy(actor, held.left));
         }
         if (held.right === "reserved") reserved.push(identity);
       }
       toRelease = before.filter((b) => !after.some((a) => sameIdentity(a, b)));
     } else if (command.type === "PurgeLead") {
-      const personal = await currentPersonal(leadId);
-      if (E.isLeft(personal)) return personal;
-      purge = { personal: personal.right, erasure: command.erasureRequest === true };
+      const held = await heldReservations(leadId);
+      if (E.isLeft(held)) return held;
+      purge = { held: held.right, erasure: command.erasureRequest === true };
     }
 
     const stored = toStoredEvents(events, {
       key: key.right.key,
       previousHash: lead.lastHash,
-      commandDigest: digestOf(key.right.key, command),
+      commandDigest: digestOf(key.right.key, actor, submitted),
       chainKey,
       newId,
     });
@@ -527,12 +622,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       if (E.isLeft(released)) return released;
     }
     if (purge !== undefined) {
-      const completed = await completePurge(
-        leadId,
-        purge.personal,
-        purge.erasure,
-        command.commandId,
-      );
+      const completed = await completePurge(leadId, purge.held, purge.erasure, command.commandId);
       if (E.isLeft(completed)) return completed;
     }
     return E.right({
@@ -557,18 +647,26 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(actor)) return actor;
     const decoded = decodeInput({ decode: decodeLeadCommand }, rawCommand, "command");
     if (E.isLeft(decoded)) return decoded;
-    let command = decoded.right;
+    const command = decoded.right;
     let leadId: LeadId;
     if (command.type === "CaptureLead") {
-      leadId = command.leadId ?? leadIdForCapture(command.commandId);
-      command = { ...command, leadId };
+      if (command.leadId !== undefined && !reachesEveryLead(actor.right)) {
+        // Whether or not that lead exists: answering otherwise would tell a rep which ids
+        // are taken, and If-Match their revisions (issue 12).
+        return E.left(
+          leadError("access.denied", {
+            reason: "only an executive may name the lead id of a capture (imports, migrations)",
+          }),
+        );
+      }
+      leadId =
+        command.leadId ?? leadIdForCapture(captureIdSecret, actor.right.id, command.commandId);
     } else {
       leadId = command.leadId;
     }
-    const settled = command;
     return serialised(leadId, async () => {
       for (let tries = 0; tries < maxAttempts; tries++) {
-        const outcome = await attempt(actor.right, settled, leadId, options, tries === 0);
+        const outcome = await attempt(actor.right, command, leadId, options, tries === 0);
         if (E.isLeft(outcome) || outcome.right !== "retry") {
           return outcome as E.Either<LeadError, CommandOutcome>;
         }
@@ -605,29 +703,71 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(actor)) return actor;
     const leadId = decodeInput(LeadIdCodec, rawLeadId, "leadId");
     if (E.isLeft(leadId)) return leadId;
+    const loaded = await leadInReach(actor.right, leadId.right);
+    if (E.isLeft(loaded)) return loaded;
+    if (loaded.right.state?.stage === "purged") {
+      const finished = await finishErasure(leadId.right);
+      if (E.isLeft(finished)) return finished;
+    }
     const full = await readFull(leadId.right, opened);
     if (E.isLeft(full)) return full;
     const now = foldLead(full.right.events);
+    // Read after the reach was decided: a reassignment in between is not shown either.
     if (now === undefined || !canReach(actor.right, now.owner)) {
       return E.left(leadError("lead.not-found", { leadId: leadId.right }));
     }
-    if (now.stage === "purged" && full.right.keyStatus === "active") {
-      // The purge was committed but its erasure did not finish: finish it now, with the
-      // personal data as it stood just before the purge (the purge is the last event).
-      const events = full.right.events;
-      const purged = events[events.length - 1];
-      // Every reader opens at least the capture and amendments: the personal data now.
-      const personal = foldLead(events.slice(0, -1))?.personal;
-      const finished = await completePurge(
-        leadId.right,
-        personal === undefined || isRedacted(personal) ? undefined : personal,
-        purged?.type === "LeadPurged" && purged.data.erasureRequest,
-        purged?.metadata.commandId ?? "purge-completion",
-      );
-      if (E.isLeft(finished)) return finished;
-      return readable(rawActor, rawLeadId, opened);
-    }
     return E.right({ leadId: leadId.right, ...full.right, now });
+  };
+
+  /**
+   * The lead as far as the actor may know of it, decided from its facts alone (the loaded
+   * lead, caught up in its turn between the commands on it) before any key is fetched or
+   * anything decrypted: a lead out of reach and a lead never captured take the same path,
+   * one read of the stream, to the same answer (issue 12).
+   */
+  const leadInReach = (actor: Actor, leadId: LeadId): Promise<E.Either<LeadError, LoadedLead>> =>
+    serialised(leadId, async () => {
+      const lead = leads.get(leadId) ?? emptyLoadedLead(leadId);
+      const caught = await catchUpLoadedLead(store, lead);
+      if (E.isLeft(caught) && caught.left.code !== "history.undecodable") return caught;
+      // An event that does not decode stops the catch-up; the facts before it still say
+      // whose the lead is, and only those who reach it learn that it is damaged.
+      const state = lead.state;
+      if (state === undefined || !canReach(actor, state.owner)) {
+        return E.left(leadError("lead.not-found", { leadId }));
+      }
+      if (E.isLeft(caught)) {
+        leads.delete(leadId);
+        return caught;
+      }
+      remember(leads, leadId, lead);
+      return E.right(lead);
+    });
+
+  /**
+   * Finishes an erasure that a crash interrupted: the purge is committed (its last event)
+   * but the key is still there. Done again with the purge's own command id.
+   */
+  const finishErasure = async (leadId: LeadId): Promise<E.Either<LeadError, void>> => {
+    const key = await keyOf(leadId, false);
+    if (E.isLeft(key)) return key;
+    if (key.right.status !== "active") return E.right(undefined);
+    const last = await store.readStream(leadStreamName(leadId), {
+      direction: "backwards",
+      maxCount: 1,
+    });
+    if (E.isLeft(last)) return E.left(fromStoreError(leadId, last.left));
+    const stored = last.right[0];
+    const purged = stored === undefined ? undefined : decodeLeadEventFacts(stored);
+    const event = purged !== undefined && E.isRight(purged) ? purged.right : undefined;
+    const held = await heldReservations(leadId);
+    if (E.isLeft(held)) return held;
+    return completePurge(
+      leadId,
+      held.right,
+      event?.type === "LeadPurged" && event.data.erasureRequest,
+      event?.metadata.commandId ?? "purge-completion",
+    );
   };
 
   return {
@@ -691,6 +831,9 @@ const openEvents = (
 };
 
 const NOTHING_HELD: readonly E.Either<LeadError, Reservation>[] = [];
+
+/** An actor who reaches every lead whoever owns it: an executive. */
+const reachesEveryLead = (actor: Actor): boolean => actor.role === "executive";
 
 /**
  * The events whose personal parts make up a lead's state: its personal data now, the

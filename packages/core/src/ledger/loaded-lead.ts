@@ -31,8 +31,16 @@ export interface LoadedLead {
   revision: bigint;
   lastHash: string;
   lastPosition: bigint;
+  /** By {@link commandKey}: a command id is the actor's own, never another actor's. */
   readonly commands: Map<string, CommandRecord>;
 }
+
+/**
+ * Where a command's record is kept: idempotency keys are scoped to the actor who used them,
+ * so another actor's command with the same id is a new command (issue 12).
+ */
+export const commandKey = (actorId: string, commandId: string): string =>
+  `${actorId}\u0000${commandId}`;
 
 export const NO_REVISION = -1n;
 
@@ -58,8 +66,9 @@ export const recordOnLoadedLead = (
   const hash = stored.metadata[CHAIN_HASH_KEY];
   lead.lastHash = typeof hash === "string" ? hash : lead.lastHash;
   const digest = stored.metadata.commandDigest;
-  const known = lead.commands.get(event.metadata.commandId);
-  lead.commands.set(event.metadata.commandId, {
+  const key = commandKey(event.metadata.actor.id, event.metadata.commandId);
+  const known = lead.commands.get(key);
+  lead.commands.set(key, {
     digest: typeof digest === "string" ? digest : "",
     firstRevision: known?.firstRevision ?? stored.revision,
     lastRevision: stored.revision,

@@ -118,12 +118,16 @@ export const fromStoredEvent = (
     return E.right(decoded.right as LeadEvent);
   }
   const personalCodec = LEAD_EVENT_SCHEMAS[decoded.right.type].personal as t.Mixed | undefined;
-  if (personalCodec === undefined || (stored !== undefined && !SealedPersonal.is(stored))) {
+  if (personalCodec === undefined) {
     return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
   }
-  // After a purge the plaintext of an old version is hidden too, though it stays stored.
+  // After a purge the plaintext of an old version is hidden too, though it stays stored; and
+  // a ciphertext damaged before the purge reads as erased like the rest (issue 12).
   if (key.status === "destroyed") {
     return E.right(withPersonal(decoded.right, REDACTED));
+  }
+  if (stored !== undefined && !SealedPersonal.is(stored)) {
+    return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
   }
   if (stored === undefined) {
     // Kept in the clear: no key is needed to read it.
