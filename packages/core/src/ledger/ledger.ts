@@ -33,17 +33,21 @@ import type { EventStore, GlobalPosition, JsonValue, RecordedEvent } from "../st
 import { NO_STREAM } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
 import { chainKeyOf, verifyHistory } from "../store/hash-chain.js";
+import type { CommandIndexOptions } from "./command-index.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import { contactIdentities, reservationStreamName } from "./contact-identity.js";
 import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
 import { releaseIdentity, releaseReservation, reserveIdentity } from "./contact-reservations.js";
 import { reservationsHeldBy } from "./held-reservations.js";
+import { LeadCache } from "./lead-cache.js";
 import { leadIdForCapture } from "./lead-id.js";
 import type { LoadedLead } from "./loaded-lead.js";
 import {
   catchUpLoadedLead,
   commandKey,
+  DEFAULT_COMMAND_INDEX,
   emptyLoadedLead,
+  findCommand,
   NO_REVISION,
   recordOnLoadedLead,
 } from "./loaded-lead.js";
@@ -74,8 +78,21 @@ export interface LeadLedgerDeps {
   readonly duplicatePolicy?: "refuse" | "flag";
   /** Region for phone numbers written without a country code. Defaults to CN. */
   readonly defaultPhoneRegion?: CountryCode;
-  /** How many leads the ledger keeps loaded between commands. Defaults to 10,000. */
+  /** At most how many leads (and data keys) the ledger keeps loaded. Defaults to 10,000. */
   readonly cacheSize?: number;
+  /**
+   * How many bytes the leads kept loaded may weigh together, by an estimate of each one's
+   * size; the least recently used go first. Defaults to 64 MiB.
+   */
+  readonly cacheBytes?: number;
+  /**
+   * How many of a loaded lead's latest commands keep their exact record for retries; an
+   * older command keeps a 32-bit fingerprint, and its retry reads the lead's stream.
+   * Defaults to 16.
+   */
+  readonly recentCommands?: number;
+  /** The fingerprint of a command key (tests force collisions with it). Defaults to FNV-1a. */
+  readonly commandFingerprint?: (key: string) => number;
   /** Event ids. Defaults to {@link newTimeOrderedId}: UUIDs version 7. */
   readonly newId?: () => string;
   /**
@@ -177,6 +194,11 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const duplicatePolicy = deps.duplicatePolicy ?? "refuse";
   const region = deps.defaultPhoneRegion ?? "CN";
   const cacheSize = deps.cacheSize ?? 10_000;
+  const commandIndex: CommandIndexOptions = {
+    recent: deps.recentCommands ?? DEFAULT_COMMAND_INDEX.recent,
+    fingerprint: deps.commandFingerprint ?? DEFAULT_COMMAND_INDEX.fingerprint,
+  };
+  const newLoadedLead = (leadId: LeadId) => emptyLoadedLead(leadId, commandIndex);
   const newId = deps.newId ?? newTimeOrderedId;
   const contactSecret = new Uint8Array(
     hkdfSync("sha256", deps.secret, "leadledger", "contact-identity", 32),
@@ -194,10 +216,12 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     hkdfSync("sha256", deps.secret, "leadledger", "capture-lead-id", 32),
   );
 
-  const leads = new Map<string, LoadedLead>();
+  // Bounded by memory: a lead's command index grows with its history (issue 12, item 17).
+  const leads = new LeadCache({ maxBytes: deps.cacheBytes ?? 64 * 2 ** 20, maxLeads: cacheSize });
   const keys = new Map<string, Uint8Array>();
   const queues = new Map<string, Promise<unknown>>();
 
+  /** The data keys' cache: 32 bytes a lead, bounded by count. */
   const remember = <V>(cache: Map<string, V>, id: string, value: V): void => {
     cache.delete(id);
     cache.set(id, value);
@@ -289,10 +313,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   const holderStatus = async (holder: string): Promise<E.Either<LeadError, HolderStatus>> => {
     if (!LeadIdCodec.is(holder)) return E.right("absent");
-    const loaded = leads.get(holder) ?? emptyLoadedLead(holder);
+    const loaded = leads.get(holder) ?? newLoadedLead(holder);
     const caught = await catchUpLoadedLead(store, loaded);
     if (E.isLeft(caught)) return caught;
-    remember(leads, holder, caught.right);
+    leads.remember(caught.right);
     const state = caught.right.state;
     if (state === undefined) return E.right("absent");
     return E.right(state.stage === "purged" ? "purged" : "active");
@@ -311,7 +335,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     // since, it is read afresh (never into the cached object: its own commands own that).
     let owner = leads.get(holder)?.state?.owner;
     if (owner === undefined) {
-      const fresh = await catchUpLoadedLead(store, emptyLoadedLead(holder));
+      const fresh = await catchUpLoadedLead(store, newLoadedLead(holder));
       owner = E.isRight(fresh) ? fresh.right.state?.owner : undefined;
     }
     return owner !== undefined && canReach(actor, owner) ? error : unnamed;
@@ -422,14 +446,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // A capture is nearly always of a lead nobody has written: rather than read its empty
       // stream, append as to a new one. The store refuses that append if the stream exists,
       // and the retry reads it and decides again (a replay, or lead.already-captured).
-      lead = emptyLoadedLead(leadId);
+      lead = newLoadedLead(leadId);
     } else {
-      const loading = cached ?? emptyLoadedLead(leadId);
+      const loading = cached ?? newLoadedLead(leadId);
       const caught = await catchUpLoadedLead(store, loading);
       if (E.isRight(caught)) {
         lead = caught.right;
       } else {
-        leads.delete(leadId);
+        leads.forget(leadId);
         if (caught.left.code !== "history.undecodable") return caught;
         // A damaged event stops the catch-up; the facts before it still say whose lead it
         // is, and only those who reach it learn that it is damaged.
@@ -443,13 +467,13 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         // Nothing is decided on a history that cannot be read in full, but an erasure
         // request must not wait for the damage to be mended (issue 12).
         if (command.type !== "PurgeLead" || command.erasureRequest !== true) return caught;
-        const loaded = await salvageLoadedLead(store, emptyLoadedLead(leadId));
+        const loaded = await salvageLoadedLead(store, newLoadedLead(leadId));
         if (E.isLeft(loaded)) return loaded;
         lead = loaded.right;
         salvaged = true;
       }
     }
-    if (!salvaged) remember(leads, leadId, lead);
+    if (!salvaged) leads.remember(lead);
     const state = lead.state;
     // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7): a command on
     // one is answered as on a lead never captured, before any revision or idempotency check
@@ -464,7 +488,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       return E.left(leadError("lead.already-captured", { leadId }));
     }
 
-    const known = lead.commands.get(commandKey(actor.id, command.commandId));
+    const found = await findCommand(store, lead, commandKey(actor.id, command.commandId));
+    if (E.isLeft(found)) return found;
+    const known = found.right;
     if (known !== undefined) {
       // The purge itself destroyed the key its digest was made with: a retried purge gets
       // its outcome back; any other command on a purged lead is refused below as usual.
@@ -616,6 +642,8 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         metadata: event.metadata,
       });
     }
+    // Weighed again with its new command: the cache's bound counts what it holds now.
+    if (!salvaged) leads.remember(lead);
 
     for (const identity of toRelease) {
       const released = await releaseIdentity(reservations, identity, leadId, false);
@@ -727,7 +755,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
    */
   const leadInReach = (actor: Actor, leadId: LeadId): Promise<E.Either<LeadError, LoadedLead>> =>
     serialised(leadId, async () => {
-      const lead = leads.get(leadId) ?? emptyLoadedLead(leadId);
+      const lead = leads.get(leadId) ?? newLoadedLead(leadId);
       const caught = await catchUpLoadedLead(store, lead);
       if (E.isLeft(caught) && caught.left.code !== "history.undecodable") return caught;
       // An event that does not decode stops the catch-up; the facts before it still say
@@ -737,10 +765,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         return E.left(leadError("lead.not-found", { leadId }));
       }
       if (E.isLeft(caught)) {
-        leads.delete(leadId);
+        leads.forget(leadId);
         return caught;
       }
-      remember(leads, leadId, lead);
+      leads.remember(lead);
       return E.right(lead);
     });
 
