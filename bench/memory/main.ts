@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLeadLedger } from "@leadledger/core";
 import { openSqliteEventStore, openSqliteKeyStore } from "@leadledger/sqlite-adapter";
-import { captureLead, repActor } from "@leadledger/testkit";
+import { captureLead, executiveActor, repActor } from "@leadledger/testkit";
 
 const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const LEADS = Number(process.env.BENCH_MEMORY_LEADS ?? 48);
@@ -44,8 +44,9 @@ const ACQUIRED = Date.now() - 365 * 24 * 3_600_000;
 
 for (let lead = 0; lead < LEADS; lead++) {
   await must(
+    // Under chosen lead ids, as an import would: only an executive may (issue 12).
     ledger.execute(
-      repActor,
+      executiveActor,
       captureLead({
         commandId: `capture-${lead}`,
         leadId: uuid(lead),
