@@ -35,6 +35,9 @@ const server = await createServer({
   rateLimitPerMinute: integer("LEADLEDGER_RATE_LIMIT_PER_MINUTE", 6_000),
   utcOffsetMinutes: integer("LEADLEDGER_UTC_OFFSET_MINUTES", 480),
   logLevel: env.LOG_LEVEL ?? "info",
+  ...(env.LEADLEDGER_CHECKPOINTS_FILE
+    ? { checkpointsFile: resolve(env.LEADLEDGER_CHECKPOINTS_FILE) }
+    : {}),
   ...(durability === "full" || durability === "extra" || durability === "normal"
     ? { durability }
     : {}),
