@@ -44,7 +44,10 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
   "lead.already-captured": { status: 409, title: "The lead was captured already" },
   "lead.purged": { status: 409, title: "The lead was purged" },
   "lead.already-converted": { status: 409, title: "The lead was converted already" },
-  "lead.duplicate": { status: 409, title: "A lead with this phone or e-mail exists" },
+  "lead.duplicate": {
+    status: 409,
+    title: "This phone or e-mail already belongs to someone's active lead",
+  },
   "lead.suppressed": {
     status: 409,
     title: "This person asked to be erased; capture needs their renewed consent",
@@ -87,7 +90,11 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
     status: 422,
     title: "This Idempotency-Key was used for another request",
   },
-  "history.undecodable": { status: 500, title: "The lead's stored history cannot be read" },
+  // The lead's stored data is damaged, not the server: a state of the resource, like a purge.
+  "history.undecodable": {
+    status: 409,
+    title: "The lead's stored history is damaged and cannot be read; it can still be erased",
+  },
   "store.unavailable": { status: 503, title: "The store is unavailable; try again later" },
 };
 

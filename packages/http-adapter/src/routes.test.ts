@@ -233,9 +233,9 @@ describe("commands on a lead", () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toContain("application/problem+json");
     expect(response.json().problems).toEqual([
-      { path: "body.occurredAt", expected: "Instant" },
       { path: "body.kind", expected: "VisitKind" },
       { path: "body.intent", expected: "Intent" },
+      { path: "body.occurredAt", expected: "Instant" },
     ]);
   });
 

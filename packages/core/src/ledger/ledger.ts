@@ -758,18 +758,18 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       const lead = leads.get(leadId) ?? newLoadedLead(leadId);
       const caught = await catchUpLoadedLead(store, lead);
       if (E.isLeft(caught) && caught.left.code !== "history.undecodable") return caught;
+      // Kept loaded whoever asked: the next read of a hidden lead then costs one read of what
+      // its stream gained, as a read of a lead that does not exist does. A lead that does not
+      // exist is not kept: reads of made-up ids must not push real leads out.
+      if (E.isLeft(caught)) leads.forget(leadId);
+      else if (lead.state !== undefined) leads.remember(lead);
       // An event that does not decode stops the catch-up; the facts before it still say
       // whose the lead is, and only those who reach it learn that it is damaged.
       const state = lead.state;
       if (state === undefined || !canReach(actor, state.owner)) {
         return E.left(leadError("lead.not-found", { leadId }));
       }
-      if (E.isLeft(caught)) {
-        leads.forget(leadId);
-        return caught;
-      }
-      leads.remember(lead);
-      return E.right(lead);
+      return E.isLeft(caught) ? caught : E.right(lead);
     });
 
   /**
