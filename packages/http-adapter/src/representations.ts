@@ -1,5 +1,6 @@
 import {
   type CommandOutcome,
+  type HistoryVerification,
   isRedacted,
   type LeadEvent,
   type LeadHistory,
@@ -89,10 +90,25 @@ const stateRepresentation = (state: LeadState) => ({
   eventCount: state.eventCount,
 });
 
-/** What `GET /leads/{id}` answers. */
+/**
+ * Whether a lead's history is as the ledger wrote it: `intact` false when its hash chain
+ * breaks (someone changed the stored events, see `breaks`); `keyed` false when some links
+ * predate keyed chains, which only the log's checkpoints vouch for (docs/http.md).
+ */
+const integrityRepresentation = (verification: HistoryVerification) => ({
+  intact: verification.intact,
+  keyed: verification.unkeyedLinks === 0 && verification.uncheckedLinks === 0,
+  breaks: verification.breaks.map((fault) => ({
+    kind: fault.kind,
+    revision: Number(fault.revision),
+  })),
+});
+
+/** What `GET /leads/{id}` answers: the state, and whether its history can be trusted. */
 export const leadRepresentation = (snapshot: LeadSnapshot) => ({
   ...stateRepresentation(snapshot.state),
   revision: Number(snapshot.revision),
+  integrity: integrityRepresentation(snapshot.verification),
 });
 
 /**
@@ -114,12 +130,8 @@ export const historyRepresentation = (history: LeadHistory) => {
   return {
     leadId: history.leadId,
     chain: {
-      intact: history.verification.intact,
+      ...integrityRepresentation(history.verification),
       eventCount: history.verification.eventCount,
-      breaks: history.verification.breaks.map((fault) => ({
-        kind: fault.kind,
-        revision: Number(fault.revision),
-      })),
     },
     events: history.entries.map((entry) => ({
       revision: Number(entry.revision),
