@@ -1,77 +1,32 @@
-import {
-  type Actor,
-  createInMemoryEventStore,
-  createInMemoryKeyStore,
-  createLeadLedger,
-  type EventStore,
-} from "@leadledger/core";
-import { createInMemoryReadModelStore, createProjectionRunner } from "@leadledger/projections";
-import Fastify from "fastify";
-import * as E from "fp-ts/lib/Either.js";
+import type { EventStore } from "@leadledger/core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Authenticate } from "./authentication.js";
-import { leadLedgerRoutes } from "./plugin.js";
-import { ACTORS, as, NOW, problemOf, uniqueCaptureBody } from "./test-app.test-fixture.js";
+import { as, problemOf, testApp, uniqueCaptureBody } from "./test-app.test-fixture.js";
 
 // Issue 12, item 10, over HTTP: a lead whose stored ciphertext is damaged is read as a clear
 // problem (409, never a 5xx), and its erasure still succeeds.
 
-const authenticate: Authenticate = (request) => {
-  const actor = Object.values(ACTORS).find(
-    (a) => request.headers.authorization === `Bearer t-${a.id}`,
-  );
-  return actor === undefined ? E.left({ code: "auth.unknown-token" }) : E.right(actor as Actor);
-};
-
 /** The plugin over an in-memory store that damages every capture's ciphertext as it is written. */
-const damagingApp = async () => {
-  const inner = createInMemoryEventStore();
-  const store: EventStore = {
-    ...inner,
-    appendToStream: (stream, events, options) =>
-      inner.appendToStream(
-        stream,
-        events.map((event) => {
-          if (event.type !== "LeadCaptured") return event;
-          const sealed = event.data.personal as { alg: string; box: string };
-          const box = Buffer.from(sealed.box, "base64");
-          box[20] = (box[20] ?? 0) ^ 0xff;
-          return {
-            ...event,
-            data: { ...event.data, personal: { ...sealed, box: box.toString("base64") } },
-          };
-        }),
-        options,
-      ),
-  };
-  const ledger = createLeadLedger({
-    eventStore: store,
-    keyStore: createInMemoryKeyStore(),
-    secret: new Uint8Array(32).fill(7),
-    clock: () => NOW,
+const damagingApp = () =>
+  testApp({
+    ledgerStore: (inner): EventStore => ({
+      ...inner,
+      appendToStream: (stream, events, options) =>
+        inner.appendToStream(
+          stream,
+          events.map((event) => {
+            if (event.type !== "LeadCaptured") return event;
+            const sealed = event.data.personal as { alg: string; box: string };
+            const box = Buffer.from(sealed.box, "base64");
+            box[20] = (box[20] ?? 0) ^ 0xff;
+            return {
+              ...event,
+              data: { ...event.data, personal: { ...sealed, box: box.toString("base64") } },
+            };
+          }),
+          options,
+        ),
+    }),
   });
-  const runner = createProjectionRunner({
-    events: store,
-    readModel: createInMemoryReadModelStore(),
-  });
-  await runner.start();
-  const app = Fastify({ logger: false });
-  await app.register(leadLedgerRoutes, {
-    ledger,
-    readModel: runner,
-    authenticate,
-    clock: () => NOW,
-  });
-  await app.ready();
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      await runner.stop();
-      await store.close();
-    },
-  };
-};
 
 let close: () => Promise<void> = async () => {};
 afterEach(async () => {

@@ -6,27 +6,20 @@ import {
   type Actor,
   CHAIN_HASH_KEY,
   chainHash,
-  createInMemoryEventStore,
-  createInMemoryKeyStore,
-  createLeadLedger,
   type EventStore,
   type JsonObject,
   logCheckpointKeysOf,
   type RecordedEvent,
   signLogCheckpoint,
 } from "@leadledger/core";
-import { createInMemoryReadModelStore, createProjectionRunner } from "@leadledger/projections";
 import { captureLead, gradeLead } from "@leadledger/testkit";
-import Fastify from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { leadLedgerRoutes } from "./plugin.js";
 import { createServer } from "./server.js";
-import { captureBody } from "./test-app.test-fixture.js";
+import { as, captureBody, NOW, testApp } from "./test-app.test-fixture.js";
 
 // Issue 12, item 9: GET /leads/{id} served a tampered grade with 200 and no warning.
 
-const NOW = Date.parse("2026-11-20T08:00:00.000Z");
 const LEAD = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const executive = { id: "exec-1", role: "executive", department: "hq" } as Actor;
 
@@ -37,34 +30,17 @@ const ok = <A>(result: E.Either<unknown, A>): A => {
 
 /** The plugin over a store whose events can be rewritten behind the ledger's back. */
 const appOverTamperableStore = async () => {
-  const inner = createInMemoryEventStore();
   const rewritten = new Map<string, RecordedEvent>();
   const substitute = (events: readonly RecordedEvent[]) =>
     events.map((event) => rewritten.get(`${event.stream}@${event.revision}`) ?? event);
-  const store: EventStore = {
-    ...inner,
-    readStream: async (stream, options) =>
-      E.map(substitute)(await inner.readStream(stream, options)),
-  };
-  const ledger = createLeadLedger({
-    eventStore: store,
-    keyStore: createInMemoryKeyStore(),
-    secret: new Uint8Array(32).fill(7),
-    clock: () => NOW,
+  const t = await testApp({
+    ledgerStore: (inner): EventStore => ({
+      ...inner,
+      readStream: async (stream, options) =>
+        E.map(substitute)(await inner.readStream(stream, options)),
+    }),
   });
-  const runner = createProjectionRunner({
-    events: inner,
-    readModel: createInMemoryReadModelStore(),
-  });
-  await runner.start();
-  const app = Fastify({ logger: false });
-  await app.register(leadLedgerRoutes, {
-    ledger,
-    readModel: runner,
-    authenticate: () => E.right(executive),
-    clock: () => NOW,
-  });
-  await app.ready();
+  const { app, ledger, store: inner } = t;
   /** A manual grade rewritten to "high", and the chain re-hashed from it without the key. */
   const rewriteGrade = async (): Promise<void> => {
     const stream = `lead-${LEAD}`;
@@ -85,11 +61,7 @@ const appOverTamperableStore = async () => {
       previous = hash;
     }
   };
-  const close = async () => {
-    await app.close();
-    await runner.stop();
-  };
-  return { app, ledger, rewriteGrade, close };
+  return { app, ledger, rewriteGrade, close: t.close };
 };
 
 describe("GET /leads/{id} of a lead whose chain is broken (issue 12, item 9)", () => {
@@ -103,13 +75,13 @@ describe("GET /leads/{id} of a lead whose chain is broken (issue 12, item 9)", (
     );
     ok(await ledger.execute(executive, gradeLead({ grade: "low" })));
 
-    const intact = await app.inject({ url: `/leads/${LEAD}` });
+    const intact = await app.inject({ url: `/leads/${LEAD}`, headers: as("executive") });
     expect(intact.statusCode).toBe(200);
     expect(intact.json().integrity).toEqual({ intact: true, keyed: true, breaks: [] });
     expect(intact.headers["leadledger-integrity"]).toBeUndefined();
 
     await rewriteGrade();
-    const tampered = await app.inject({ url: `/leads/${LEAD}` });
+    const tampered = await app.inject({ url: `/leads/${LEAD}`, headers: as("executive") });
     expect(tampered.statusCode).toBe(200);
     expect(tampered.json().grade.grade).toBe("high");
     expect(tampered.json().integrity).toMatchObject({
@@ -118,7 +90,7 @@ describe("GET /leads/{id} of a lead whose chain is broken (issue 12, item 9)", (
     });
     expect(tampered.headers["leadledger-integrity"]).toBe("broken");
 
-    const history = await app.inject({ url: `/leads/${LEAD}/history` });
+    const history = await app.inject({ url: `/leads/${LEAD}/history`, headers: as("executive") });
     expect(history.json().chain).toMatchObject({ intact: false, keyed: false });
     expect(history.headers["leadledger-integrity"]).toBe("broken");
     await close();
