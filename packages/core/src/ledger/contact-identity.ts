@@ -10,6 +10,12 @@ import { confirmedValue } from "../lead/values.js";
 export interface ContactIdentity {
   readonly kind: "phone" | "email";
   readonly normalised: string;
+  /**
+   * The form reservations and suppressions of this e-mail were named by before
+   * {@link normaliseEmail} (trimmed, lower case: {@link legacyEmailForm}), when it differs
+   * from `normalised`: facts recorded then live under that name.
+   */
+  readonly legacy?: string;
 }
 
 /**
@@ -68,6 +74,13 @@ export const normaliseEmail = (email: string): string => {
     .normalize("NFC");
 };
 
+/**
+ * An e-mail address as reservations and suppressions were named before issue 12 (item 13):
+ * trimmed and in lower case, nothing else. Kept so that what was recorded then is still
+ * found (docs/privacy.md, "One mailbox, one identity"); never change it.
+ */
+export const legacyEmailForm = (email: string): string => email.trim().toLowerCase();
+
 /** The confirmed phone and e-mail of a lead's contact channels, normalised. */
 export const contactIdentities = (
   contact: Partial<ContactChannels> | undefined,
@@ -81,7 +94,11 @@ export const contactIdentities = (
   }
   const email = contact?.email === undefined ? undefined : confirmedValue(contact.email);
   if (email !== undefined) {
-    identities.push({ kind: "email", normalised: normaliseEmail(email) });
+    const normalised = normaliseEmail(email);
+    const legacy = legacyEmailForm(email);
+    identities.push(
+      legacy === normalised ? { kind: "email", normalised } : { kind: "email", normalised, legacy },
+    );
   }
   return identities;
 };
@@ -95,3 +112,15 @@ export const identityDigest = (secret: Uint8Array, identity: ContactIdentity): s
 
 export const reservationStreamName = (secret: Uint8Array, identity: ContactIdentity): string =>
   `${RESERVATION_STREAM_PREFIX}${identityDigest(secret, identity)}`;
+
+/**
+ * The stream the identity's reservations and suppressions were recorded in under its
+ * {@link ContactIdentity.legacy} form, when that differs from its normal form.
+ */
+export const legacyReservationStreamName = (
+  secret: Uint8Array,
+  identity: ContactIdentity,
+): string | undefined =>
+  identity.legacy === undefined
+    ? undefined
+    : reservationStreamName(secret, { kind: identity.kind, normalised: identity.legacy });

@@ -35,9 +35,20 @@ import type { HistoryVerification } from "../store/hash-chain.js";
 import { chainKeyOf, verifyHistory } from "../store/hash-chain.js";
 import type { CommandIndexOptions } from "./command-index.js";
 import type { ContactIdentity } from "./contact-identity.js";
-import { contactIdentities, reservationStreamName } from "./contact-identity.js";
-import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
-import { releaseIdentity, releaseReservation, reserveIdentity } from "./contact-reservations.js";
+import { contactIdentities } from "./contact-identity.js";
+import type {
+  HolderStatus,
+  Reservation,
+  ReservationContext,
+  ReservationToGiveUp,
+} from "./contact-reservations.js";
+import {
+  releaseIdentity,
+  releaseReservation,
+  reservationsToGiveUp,
+  reserveIdentity,
+  undoReservation,
+} from "./contact-reservations.js";
 import { reservationsHeldBy } from "./held-reservations.js";
 import { LeadCache } from "./lead-cache.js";
 import { leadIdForCapture } from "./lead-id.js";
@@ -348,17 +359,20 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
    */
   const heldReservations = async (
     leadId: LeadId,
-  ): Promise<E.Either<LeadError, readonly string[]>> => {
+  ): Promise<E.Either<LeadError, readonly ReservationToGiveUp[]>> => {
     const personal = await currentPersonal(leadId);
     if (E.isRight(personal)) {
       return E.right(
-        contactIdentities(personal.right?.contact, region).map((identity) =>
-          reservationStreamName(contactSecret, identity),
+        contactIdentities(personal.right?.contact, region).flatMap((identity) =>
+          reservationsToGiveUp(contactSecret, identity),
         ),
       );
     }
     if (personal.left.code !== "history.undecodable") return personal;
-    return reservationsHeldBy(store, leadId);
+    const found = await reservationsHeldBy(store, leadId);
+    return E.map((streams: readonly string[]) =>
+      streams.map((stream) => ({ stream, onlyIfHeld: false })),
+    )(found);
   };
 
   const reservationContext = (commandId: string, now: number): ReservationContext => ({
@@ -381,13 +395,19 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
    */
   const completePurge = async (
     leadId: LeadId,
-    held: readonly string[],
+    held: readonly ReservationToGiveUp[],
     erasureRequest: boolean,
     commandId: string,
   ): Promise<E.Either<LeadError, void>> => {
     const context = reservationContext(commandId, clock());
-    for (const stream of held) {
-      const released = await releaseReservation(context, stream, leadId, erasureRequest);
+    for (const { stream, onlyIfHeld } of held) {
+      const released = await releaseReservation(
+        context,
+        stream,
+        leadId,
+        erasureRequest,
+        onlyIfHeld,
+      );
       if (E.isLeft(released)) return released;
     }
     keys.delete(leadId);
@@ -554,14 +574,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
           ]);
     // Only what this attempt reserved is its to give back; an identity the lead held
     // already (a retried command) stays the lead's whatever happens to this attempt.
-    let reserved: ContactIdentity[] = captured.filter((_, index) => {
-      const held = holds[index];
-      return held !== undefined && E.isRight(held) && held.right === "reserved";
-    });
+    let reserved: Reservation[] = [];
+    for (const held of holds) {
+      if (E.isRight(held) && held.right.outcome === "reserved") reserved.push(held.right);
+    }
     let toRelease: ContactIdentity[] = [];
-    let purge: { held: readonly string[]; erasure: boolean } | undefined;
+    let purge: { held: readonly ReservationToGiveUp[]; erasure: boolean } | undefined;
     if (E.isLeft(key) || key.right.status !== "active") {
-      await releaseAll(reservations, reserved, leadId);
+      await undoAll(reservations, reserved, leadId);
       // A purged lead was refused above; a lost key for a live lead is not recoverable here.
       return E.isLeft(key) ? key : E.left(leadError("lead.purged", { leadId }));
     }
@@ -584,7 +604,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         }
         continue;
       }
-      await releaseAll(reservations, reserved, leadId);
+      await undoAll(reservations, reserved, leadId);
       return E.left(refusal);
     }
     if (command.type === "AmendLead" && command.contact !== undefined) {
@@ -595,10 +615,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       for (const identity of after.filter((a) => !before.some((b) => sameIdentity(a, b)))) {
         const held = await reserveIdentity(reservations, identity, leadId, false);
         if (E.isLeft(held)) {
-          await releaseAll(reservations, reserved, leadId);
+          await undoAll(reservations, reserved, leadId);
           return E.left(await duplicateAsSeenBy(actor, held.left));
         }
-        if (held.right === "reserved") reserved.push(identity);
+        if (held.right.outcome === "reserved") reserved.push(held.right);
       }
       toRelease = before.filter((b) => !after.some((a) => sameIdentity(a, b)));
     } else if (command.type === "PurgeLead") {
@@ -622,10 +642,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         // Another writer got the stream first: the retry decides again on what it wrote and
         // may well refuse (a capture of a lead just captured), so what this attempt reserved
         // goes back now. A retry that still wants an identity reserves it again.
-        await releaseAll(reservations, reserved, leadId);
+        await undoAll(reservations, reserved, leadId);
         return E.right("retry");
       }
-      await releaseAll(reservations, reserved, leadId);
+      await undoAll(reservations, reserved, leadId);
       return E.left(fromStoreError(leadId, appended.left));
     }
     reserved = [];
@@ -662,12 +682,13 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     });
   };
 
-  const releaseAll = async (
+  /** Gives back what a failed attempt reserved, as it found it (a suppression stays one). */
+  const undoAll = async (
     context: ReservationContext,
-    identities: readonly ContactIdentity[],
+    made: readonly Reservation[],
     leadId: LeadId,
   ): Promise<void> => {
-    for (const identity of identities) await releaseIdentity(context, identity, leadId, false);
+    for (const reservation of made) await undoReservation(context, reservation, leadId);
   };
 
   const execute: LeadLedger["execute"] = async (rawActor, rawCommand, options = {}) => {
