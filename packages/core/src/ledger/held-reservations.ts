@@ -13,7 +13,8 @@ const PAGE_SIZE = 10_000;
  * `ContactReserved` in the log that names the lead, kept where it is still its stream's last
  * word. Reservation events name the lead in the clear, so no key is needed; but this reads
  * every reservation ever made (docs/privacy.md gives the cost), so the ledger does it only
- * to erase a lead whose personal data no longer opens (a damaged ciphertext).
+ * to erase a lead whose personal data no longer opens (a damaged ciphertext, a lost key).
+ * It finds a reservation under whichever name it was made: an e-mail's legacy name too.
  */
 export const reservationsHeldBy = async (
   store: EventStore,

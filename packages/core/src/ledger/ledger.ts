@@ -312,13 +312,19 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     return E.right({ recorded: read.right, events: events.right, keyStatus: key.right.status });
   };
 
-  /** The personal data a lead holds now: needed to find its reservations. */
+  /**
+   * The personal data a lead holds now, or held when it was purged: needed to find its
+   * reservations, also by an erasure that a crash interrupted after its `LeadPurged`
+   * (which redacts the folded state, and is the last event of a purged lead).
+   */
   const currentPersonal = async (
     leadId: LeadId,
   ): Promise<E.Either<LeadError, CapturedPersonal | undefined>> => {
     const full = await readFull(leadId, stateNeedsPersonal);
     if (E.isLeft(full)) return full;
-    const personal = foldLead(full.right.events)?.personal;
+    const events = full.right.events;
+    const purged = events[events.length - 1]?.type === "LeadPurged";
+    const personal = foldLead(purged ? events.slice(0, -1) : events)?.personal;
     return E.right(personal === undefined || isRedacted(personal) ? undefined : personal);
   };
 
@@ -354,21 +360,26 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   /**
    * The reservation streams a lead holds: found from its personal data now, or, when that
-   * no longer opens (a damaged ciphertext, an event that does not decode), by a scan of the
-   * log for the reservations naming the lead, so that a damaged lead can still be erased.
+   * does not open (a damaged ciphertext, an event that does not decode, a key that is
+   * missing), by a scan of the log for the reservations naming the lead, so that a damaged
+   * lead can still be erased.
    */
   const heldReservations = async (
     leadId: LeadId,
+    keyStatus: KeyLookup["status"],
   ): Promise<E.Either<LeadError, readonly ReservationToGiveUp[]>> => {
-    const personal = await currentPersonal(leadId);
-    if (E.isRight(personal)) {
-      return E.right(
-        contactIdentities(personal.right?.contact, region).flatMap((identity) =>
-          reservationsToGiveUp(contactSecret, identity),
-        ),
-      );
+    // Without its key nothing personal of the lead opens: no use reading it to learn that.
+    if (keyStatus !== "missing") {
+      const personal = await currentPersonal(leadId);
+      if (E.isRight(personal)) {
+        return E.right(
+          contactIdentities(personal.right?.contact, region).flatMap((identity) =>
+            reservationsToGiveUp(contactSecret, identity),
+          ),
+        );
+      }
+      if (personal.left.code !== "history.undecodable") return personal;
     }
-    if (personal.left.code !== "history.undecodable") return personal;
     const found = await reservationsHeldBy(store, leadId);
     return E.map((streams: readonly string[]) =>
       streams.map((stream) => ({ stream, onlyIfHeld: false })),
@@ -580,11 +591,24 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
     let toRelease: ContactIdentity[] = [];
     let purge: { held: readonly ReservationToGiveUp[]; erasure: boolean } | undefined;
-    if (E.isLeft(key) || key.right.status !== "active") {
+    if (E.isLeft(key)) {
+      await undoAll(reservations, reserved, leadId);
+      return key;
+    }
+    // An erasure request must succeed even when the lead's key is lost (issue 12). Nothing
+    // can be sealed for the lead then: its purge is recorded without a personal part (the
+    // re-check note and tracing ids are not kept), and its reservations are found in the log.
+    const keyLost =
+      key.right.status === "missing" &&
+      command.type === "PurgeLead" &&
+      command.erasureRequest === true;
+    if (key.right.status !== "active" && !keyLost) {
       await undoAll(reservations, reserved, leadId);
       // A purged lead was refused above; a lost key for a live lead is not recoverable here.
-      return E.isLeft(key) ? key : E.left(leadError("lead.purged", { leadId }));
+      return E.left(leadError("lead.purged", { leadId }));
     }
+    const sealingKey = key.right.status === "active" ? key.right.key : undefined;
+    if (sealingKey === undefined) events = events.map(factsOnly);
     for (const held of holds) {
       if (E.isRight(held)) continue;
       const refusal = await duplicateAsSeenBy(actor, held.left);
@@ -622,15 +646,18 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       }
       toRelease = before.filter((b) => !after.some((a) => sameIdentity(a, b)));
     } else if (command.type === "PurgeLead") {
-      const held = await heldReservations(leadId);
+      const held = await heldReservations(leadId, key.right.status);
       if (E.isLeft(held)) return held;
       purge = { held: held.right, erasure: command.erasureRequest === true };
     }
 
     const stored = toStoredEvents(events, {
-      key: key.right.key,
+      key: sealingKey,
       previousHash: lead.lastHash,
-      commandDigest: digestOf(key.right.key, actor, submitted),
+      // Without the lead's key, the digest is keyed by one used once and forgotten: no
+      // retry compares it (a retried purge replays unchecked), and nobody can test guesses
+      // of the command against it.
+      commandDigest: digestOf(sealingKey ?? newDataKey(), actor, submitted),
       chainKey,
       newId,
     });
@@ -795,12 +822,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   /**
    * Finishes an erasure that a crash interrupted: the purge is committed (its last event)
-   * but the key is still there. Done again with the purge's own command id.
+   * but the key is still there, or still recorded missing rather than destroyed. Done again
+   * with the purge's own command id.
    */
   const finishErasure = async (leadId: LeadId): Promise<E.Either<LeadError, void>> => {
     const key = await keyOf(leadId, false);
     if (E.isLeft(key)) return key;
-    if (key.right.status !== "active") return E.right(undefined);
+    // A missing key is finished too: recorded destroyed, the lead reads as redacted.
+    if (key.right.status === "destroyed") return E.right(undefined);
     const last = await store.readStream(leadStreamName(leadId), {
       direction: "backwards",
       maxCount: 1,
@@ -809,7 +838,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     const stored = last.right[0];
     const purged = stored === undefined ? undefined : decodeLeadEventFacts(stored);
     const event = purged !== undefined && E.isRight(purged) ? purged.right : undefined;
-    const held = await heldReservations(leadId);
+    const held = await heldReservations(leadId, key.right.status);
     if (E.isLeft(held)) return held;
     return completePurge(
       leadId,
