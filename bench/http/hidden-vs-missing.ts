@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "@leadledger/http-adapter";
+import { createServer } from "@leadledger/server";
 
 const rounds = Number(process.env.BENCH_HIDDEN_ROUNDS ?? 400);
 const dataDir = mkdtempSync(join(tmpdir(), "leadledger-hidden-"));

@@ -1,21 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, ActorRecord } from "@leadledger/core";
+import type { Authenticate } from "@leadledger/http-adapter";
 import type { FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-
-/** Why a request has no actor: both are answered with 401. */
-export type AuthenticationFailure =
-  | { readonly code: "auth.missing-token" }
-  | { readonly code: "auth.unknown-token" };
-
-/**
- * Turns a request into the actor it acts for. The embedder's own identity system plugs in
- * here (a session, a JWT, mTLS); the standalone server uses {@link bearerTokenAuthentication}.
- */
-export type Authenticate = (
-  request: FastifyRequest,
-) => Promise<E.Either<AuthenticationFailure, Actor>> | E.Either<AuthenticationFailure, Actor>;
 
 /** One API token as it is stored: who it acts as, and the SHA-256 of the token, never the token. */
 export const ApiTokenRecord = t.strict(

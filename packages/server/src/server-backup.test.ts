@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { backupLedger, ledgerFiles, restoreLedger, verifyBackup } from "@leadledger/sqlite-adapter";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { captureBody, problemOf } from "./http-requests.test-fixture.js";
 import { createServer, type LeadLedgerServer } from "./server.js";
-import { captureBody, problemOf } from "./test-app.test-fixture.js";
 
 // The standalone server's own data backed up and restored as docs/operations.md shows, and
 // what the server does with a data directory whose ledger secret is missing.

@@ -5,7 +5,7 @@ import { type Actor, ActorRecord } from "@leadledger/core";
 import { createPrivateDirectory, openNewPrivateFile } from "@leadledger/sqlite-adapter";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { ApiTokenRecord, hashApiToken, newApiToken } from "./authentication.js";
+import { ApiTokenRecord, hashApiToken, newApiToken } from "./api-tokens.js";
 
 /**
  * What the standalone server keeps in `<data dir>/config.json` (mode 0600): the ledger's

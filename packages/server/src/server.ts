@@ -12,6 +12,11 @@ import {
   type LeadLedger,
 } from "@leadledger/core";
 import {
+  answerErrorAsProblem,
+  leadLedgerRoutes,
+  problemServerOptions,
+} from "@leadledger/http-adapter";
+import {
   createProjectionRunner,
   type ProjectionRunner,
   type ReadModelStore,
@@ -28,10 +33,8 @@ import {
 } from "@leadledger/sqlite-adapter";
 import Fastify, { type FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
-import { bearerTokenAuthentication } from "./authentication.js";
+import { bearerTokenAuthentication } from "./api-tokens.js";
 import { demoCommands, seedDemoLeads } from "./demo-leads.js";
-import { answerErrorAsProblem, problemServerOptions } from "./error-answers.js";
-import { leadLedgerRoutes } from "./plugin.js";
 import { addSecurityHeaders } from "./security-headers.js";
 import {
   ADMIN_ONLY,

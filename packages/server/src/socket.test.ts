@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureBody } from "./http-requests.test-fixture.js";
 import { createServer, type LeadLedgerServer } from "./server.js";
-import { captureBody } from "./test-app.test-fixture.js";
 
 // The standalone server on real SQLite files, over a real socket.
 
