@@ -8,7 +8,7 @@ import {
   uniqueCaptureBody,
 } from "./test-app.test-fixture.js";
 
-// Role × action × whose lead, every cell spelled out: DOMAIN.md §7 (a rep sees and changes
+// Role × action × whose lead, every cell spelled out: docs/domain.md §7 (a rep sees and changes
 // only own leads, a head the department's, an executive all; a lead out of reach does not
 // exist for the caller: 404) and rule 7 (purge and cross-department moves need a manager).
 

@@ -53,7 +53,7 @@ const rateLimiter = (
 };
 
 /**
- * The lead ledger over HTTP (ARCHITECTURE.md §5): the command routes, the lead queries, the
+ * The lead ledger over HTTP (docs/architecture.md): the command routes, the lead queries, the
  * views and the rep report. Every route sits behind `authenticate`; every error is an RFC
  * 9457 problem. Bodies and queries are decoded with io-ts: the route schemas only document
  * them (for @fastify/swagger, registered by the embedder before this plugin), so Fastify's

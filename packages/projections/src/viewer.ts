@@ -11,7 +11,7 @@ export interface Viewer {
 }
 
 /**
- * Whether a viewer may see a lead (DOMAIN.md §7): a rep the leads they own, a head the
+ * Whether a viewer may see a lead (docs/domain.md §7): a rep the leads they own, a head the
  * department's, an executive all. Same rule as the core's `canReach`.
  */
 export const canSee = (viewer: Viewer, row: LeadSummary): boolean => {

@@ -127,7 +127,7 @@ const loggerOptions = (config: ServerConfig) =>
       };
 
 /**
- * Builds the standalone server on the embedded SQLite default (ARCHITECTURE.md §5): the
+ * Builds the standalone server on the embedded SQLite default (docs/architecture.md): the
  * event and key stores in `dataDir`, the ledger, the projection runner, and Fastify with
  * helmet, OpenAPI at `/openapi.json`, Swagger UI at `/docs`, `/health` and the plugin. On
  * first start it writes `config.json` (secret, hashed tokens) and seeds the demo, into an

@@ -15,7 +15,7 @@ import {
   SourceClass,
 } from "./values.js";
 
-// The fields of DOMAIN.md §1.1, split by whether they identify a person or a company's
+// The fields of docs/domain.md §1.1, split by whether they identify a person or a company's
 // contact. The personal ones are encrypted before they reach any store; the rest stay
 // plain so statistics need no keys and survive a purge.
 

@@ -55,7 +55,7 @@ const objectCommand = <T extends string, R extends t.Props, O extends t.Props>(
   );
 
 /**
- * 獲取與收集, 錄入: a new lead with everything of DOMAIN.md §1.1. `leadId` may be left
+ * 獲取與收集, 錄入: a new lead with everything of docs/domain.md §1.1. `leadId` may be left
  * out: it is then derived from the command id, so a retried capture finds its lead.
  */
 export const CaptureLead = t.exact(

@@ -20,7 +20,7 @@ import type { Actor } from "../access/actor.js";
 import type { LeadCommand } from "./commands.js";
 import { isRedacted } from "./events.js";
 
-// One spec per MUST rule of DOMAIN.md §3 (rule 9, duplicates, is the ledger's and is
+// One spec per MUST rule of docs/domain.md §3 (rule 9, duplicates, is the ledger's and is
 // specified in ledger.test.ts). Each fails if its rule is taken out of `decide`.
 
 const ctx = { actor: repActor, now: "2026-11-20T00:00:00.000Z" };

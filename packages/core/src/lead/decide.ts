@@ -32,7 +32,7 @@ type Decision = E.Either<LeadError, readonly LeadEvent[]>;
 
 /**
  * Decides what a command means for a lead: the events to record, or why not. Pure and
- * total. Enforces the MUST rules of DOMAIN.md §3 that one lead's history can answer;
+ * total. Enforces the MUST rules of docs/domain.md §3 that one lead's history can answer;
  * duplicates (rule 9) need the store and are the ledger's part, and so is the scope check
  * of who may see which lead.
  */

@@ -226,7 +226,7 @@ export type LeadEventFacts<K extends LeadEventType> = t.TypeOf<Schemas[K]["facts
 export type LeadEventPersonal<K extends LeadEventType> = t.TypeOf<Schemas[K]["personal"]>;
 
 /**
- * The envelope metadata of every lead event (DOMAIN.md §2). Correlation and causation ids
+ * The envelope metadata of every lead event (docs/domain.md §2). Correlation and causation ids
  * are no longer metadata: they are sealed in the personal part ({@link Tracing}). Events of
  * schema version 1 kept them here; reading them lifts them into the personal part.
  */

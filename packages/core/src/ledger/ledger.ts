@@ -192,7 +192,7 @@ const decodeInput = <A>(
 };
 
 /**
- * Builds a lead ledger over an event store and a key store (ARCHITECTURE.md §2).
+ * Builds a lead ledger over an event store and a key store (docs/architecture.md).
  */
 export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   if (deps.secret.length < 32) throw new RangeError("the ledger secret must be at least 32 bytes");
@@ -506,7 +506,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
     if (!salvaged) leads.remember(lead);
     const state = lead.state;
-    // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7): a command on
+    // Leads outside the actor's reach do not exist for the actor (docs/domain.md §7): a command on
     // one is answered as on a lead never captured, before any revision or idempotency check
     // could tell them apart (If-Match would otherwise answer 412 with the revision).
     if (command.type !== "CaptureLead" && (state === undefined || !canReach(actor, state.owner))) {

@@ -85,7 +85,7 @@ export const followUpStanding = (
 };
 
 /**
- * Due and overdue follow-ups per owner (DOMAIN.md §5, docs/metrics.md §3.5): every lead
+ * Due and overdue follow-ups per owner (docs/domain.md §5, docs/metrics.md §3.5): every lead
  * neither converted nor purged, of `ownerId` if given, whose next follow-up (agreed day,
  * else the grade's cadence, else 24 h after acquisition for a lead never contacted) is
  * over (overdue) or falls due before the horizon (due). The totals count exactly the

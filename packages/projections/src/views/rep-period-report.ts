@@ -28,7 +28,7 @@ export interface RepPeriodReportQuery {
   readonly horizonHours?: number;
 }
 
-/** One rep's KPI for the period (DOMAIN.md §6). */
+/** One rep's KPI for the period (docs/domain.md §6). */
 export interface RepPeriodFigures {
   readonly ownerId: string;
   readonly department: string;

@@ -29,7 +29,7 @@ import { openSqliteEventStore } from "../store/sqlite-event-store.js";
 import { useTempDirectories } from "../temp-directory.test-fixture.js";
 import { openSqliteKeyStore } from "./sqlite-key-store.js";
 
-// The erasure promise of DOMAIN.md §7, checked on the bytes: personal data never reaches a
+// The erasure promise of docs/domain.md §7, checked on the bytes: personal data never reaches a
 // database file in the clear, and a purged lead's key leaves no trace in the key file, its
 // WAL or a backup — while the other leads still decrypt and the statistics do not move.
 

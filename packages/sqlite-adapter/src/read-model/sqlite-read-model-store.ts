@@ -168,7 +168,7 @@ const attempt = <A>(work: () => A): E.Either<ReadModelUnavailable, A> => {
  * renaming, rows and checkpoint in one transaction.
  */
 export const openSqliteReadModelStore = (options: SqliteReadModelOptions): ReadModelStore => {
-  // Its rows are company secrets (DOMAIN.md §7) even without personal data: owner only.
+  // Its rows are company secrets (docs/domain.md §7) even without personal data: owner only.
   ensurePrivateDatabaseFile(options.path);
   const db = new Database(options.path);
   db.pragma("journal_mode = WAL");
