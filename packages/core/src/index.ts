@@ -28,6 +28,7 @@ export * from "./privacy/key-store.js";
 export * from "./privacy/secure-random.js";
 export * from "./store/canonical-json.js";
 export * from "./store/event-store.js";
+export * from "./store/expected-revision.js";
 export * from "./store/hash-chain.js";
 export * from "./store/in-memory.js";
 export * from "./store/log-checkpoint.js";
