@@ -48,6 +48,8 @@ export const problemOfFrameworkError = (error: FastifyError): ProblemDetails | u
   if (status === 413) return httpProblem("http.payload-too-large");
   if (status === 414) return httpProblem("http.uri-too-long");
   if (status === 415) return httpProblem("http.unsupported-media-type");
+  // @fastify/rate-limit's refusal, thrown after it set Retry-After.
+  if (status === 429) return httpProblem("http.rate-limited");
   if (status !== undefined && status >= 400 && status < 500) {
     return invalidInput([{ path: "body", expected: "JSON" }], "The request could not be read");
   }

@@ -1,3 +1,6 @@
+// FastifyRequest.leadLedgerActor (module augmentation), for the embedder's hooks.
+import "./request-actor.js";
+
 export * from "./authentication.js";
 export { LEAD_COMMAND_ROUTES } from "./command-routes.js";
 export { answerErrorAsProblem, problemServerOptions } from "./error-answers.js";

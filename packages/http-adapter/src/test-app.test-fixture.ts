@@ -66,11 +66,13 @@ export type TestAppOptions = Partial<Omit<LeadLedgerRoutesOptions, "ledger" | "r
    * store itself.
    */
   readonly ledgerStore?: (store: EventStore) => EventStore;
+  /** The embedder's own set-up (hooks, routes, error handler), run before the plugin registers. */
+  readonly host?: (app: FastifyInstance) => void | Promise<void>;
 };
 
 /** The plugin over in-memory stores, a running projection and the test organisation. */
 export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
-  const { ledgerStore, ...routeOptions } = options;
+  const { ledgerStore, host, ...routeOptions } = options;
   const store = createInMemoryEventStore();
   const ledger = createLeadLedger({
     eventStore: ledgerStore === undefined ? store : ledgerStore(store),
@@ -84,6 +86,7 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
   });
   await runner.start();
   const app = Fastify({ logger: false });
+  await host?.(app);
   await app.register(leadLedgerRoutes, {
     ledger,
     readModel: runner,
