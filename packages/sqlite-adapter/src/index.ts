@@ -1,6 +1,9 @@
 export * from "./audit/checkpoint-file.js";
 export * from "./audit/checkpoint-recorder.js";
+export { checkDatabaseIntegrity, type DatabaseIntegrity } from "./audit/database-integrity.js";
+export * from "./audit/keys-and-streams.js";
 export * from "./audit/verify-log-checkpoints.js";
+export type { VerifyProgress } from "./audit/verify-progress.js";
 export * from "./backup/backup-ledger.js";
 export * from "./backup/backup-manifest.js";
 export * from "./backup/expire-key-backups.js";
@@ -12,4 +15,5 @@ export * from "./ledger-files.js";
 export * from "./ledger-holds-data.js";
 export * from "./privacy/sqlite-key-store.js";
 export * from "./read-model/index.js";
+export * from "./store/events-summary.js";
 export * from "./store/sqlite-event-store.js";

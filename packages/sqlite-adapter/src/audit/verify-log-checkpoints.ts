@@ -14,6 +14,7 @@ import {
 import Database from "better-sqlite3";
 import type { EventRow } from "../store/event-rows.js";
 import { readCheckpointLines } from "./checkpoint-file.js";
+import { VERIFY_PROGRESS_EVERY_EVENTS } from "./verify-progress.js";
 
 /** The head as a problem reports it. */
 export interface ReportedHead {
@@ -85,6 +86,11 @@ export interface VerifyLogCheckpointsOptions {
    * taken before later checkpoints: those are counted, not checked.
    */
   readonly tail?: "must-reach" | "may-end-before";
+  /**
+   * Told how many events were replayed so far, every 10,000 and once at the end. The replay
+   * is synchronous: a caller that shows this runs it off its main thread (a worker).
+   */
+  readonly onProgress?: (events: number) => void;
 }
 
 const reported = (head: LogHead): ReportedHead => ({
@@ -202,7 +208,9 @@ export const verifyLogCheckpoints = (
       }
       head = foldLogHead(keys, head, event);
       eventsAfterLastCheckpoint += 1;
+      if (head.count % VERIFY_PROGRESS_EVERY_EVENTS === 0) options.onProgress?.(head.count);
     }
+    options.onProgress?.(head.count);
   } catch (error) {
     problems.push({ kind: "events-unreadable", message: messageOf(error) });
   } finally {

@@ -8,6 +8,7 @@ import { openDatabase } from "../connection/open-database.js";
 import { createPrivateDirectory, ensurePrivateFile } from "../connection/private-files.js";
 import { unavailableFrom } from "../connection/store-failure.js";
 import type { LedgerFiles } from "../ledger-files.js";
+import { summariseEventsFile } from "../store/events-summary.js";
 import {
   type BackupManifest,
   CONFIG_BACKUP_FILE,
@@ -41,25 +42,6 @@ const snapshot = (source: string, target: string): void => {
     db.close();
   }
   syncToDisk(target);
-};
-
-const summariseEvents = (path: string) => {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare<[], { eventCount: number; streamCount: number; lastPosition: bigint | null }>(
-        "SELECT COUNT(*) AS eventCount, COUNT(DISTINCT stream) AS streamCount, MAX(position) AS lastPosition FROM events",
-      )
-      .safeIntegers()
-      .get();
-    return {
-      eventCount: Number(row?.eventCount ?? 0),
-      streamCount: Number(row?.streamCount ?? 0),
-      lastPosition: (row?.lastPosition ?? 0n).toString(10),
-    };
-  } finally {
-    db.close();
-  }
 };
 
 const summariseKeys = (path: string) => {
@@ -120,7 +102,7 @@ export const backupLedger = async (
         file: EVENTS_BACKUP_FILE,
         sha256: sha256OfFile(eventsCopy),
         bytes: statSync(eventsCopy).size,
-        ...summariseEvents(eventsCopy),
+        ...summariseEventsFile(eventsCopy),
       },
       keys: {
         file: KEYS_BACKUP_FILE,

@@ -9,10 +9,12 @@ import {
   verifyHistory,
 } from "@leadledger/core";
 import Database from "better-sqlite3";
+import { integrityMessages } from "../audit/database-integrity.js";
 import {
   type LogCheckpointProblem,
   verifyLogCheckpoints,
 } from "../audit/verify-log-checkpoints.js";
+import { VERIFY_PROGRESS_EVERY_EVENTS, type VerifyProgress } from "../audit/verify-progress.js";
 import type { EventRow } from "../store/event-rows.js";
 import { type BackupManifest, readManifest } from "./backup-manifest.js";
 import { sha256OfFile } from "./durable-files.js";
@@ -92,16 +94,16 @@ export interface VerifyOptions {
    * checkpoints recorded after the backup are left out; a lone events file must reach them.
    */
   readonly checkpoints?: string;
+  /**
+   * Told how far the checks have come: every 10,000 events and at the end of each pass over
+   * them. Verifying is synchronous inside: a caller that shows progress runs it off its main
+   * thread (the `leadledger` command runs it in a worker).
+   */
+  readonly onProgress?: (progress: VerifyProgress) => void;
 }
 
-// Reports at most this many integrity messages per file: enough to see what is wrong.
-const INTEGRITY_MESSAGE_LIMIT = 20;
-
 const integrityProblems = (db: Database.Database, file: string): BackupProblem[] => {
-  const messages = db
-    .prepare<[], string>(`PRAGMA integrity_check(${INTEGRITY_MESSAGE_LIMIT})`)
-    .pluck()
-    .all();
+  const messages = integrityMessages(db);
   return messages.length === 1 && messages[0] === "ok"
     ? []
     : [{ kind: "integrity-check-failed", file, messages }];
@@ -114,6 +116,7 @@ const verifyEventsFile = (
   file: string,
   hashChained: (stream: string) => boolean,
   secret: Uint8Array | undefined,
+  onProgress: VerifyOptions["onProgress"],
 ): {
   problems: BackupProblem[];
   eventCount: number;
@@ -149,6 +152,9 @@ const verifyEventsFile = (
       .iterate();
     for (const [position, id, rowStream, revision, type, data, metadata] of rows) {
       eventCount += 1;
+      if (eventCount % VERIFY_PROGRESS_EVERY_EVENTS === 0) {
+        onProgress?.({ pass: "histories", events: eventCount });
+      }
       if (rowStream !== stream) {
         checkStream();
         stream = rowStream;
@@ -180,6 +186,7 @@ const verifyEventsFile = (
   } finally {
     db?.close();
   }
+  onProgress?.({ pass: "histories", events: eventCount });
   return { problems, eventCount, streamCount, uncheckedLinks };
 };
 
@@ -198,6 +205,11 @@ const checkpointProblems = (
     checkpoints: options.checkpoints,
     secret: options.secret,
     tail,
+    ...(options.onProgress === undefined
+      ? {}
+      : {
+          onProgress: (events: number) => options.onProgress?.({ pass: "checkpoints", events }),
+        }),
   });
   return replay.problems.map((problem) => ({ kind: "log-checkpoint", problem }));
 };
@@ -247,7 +259,12 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
   // Checked row by row even when the checksum already failed: the report then says which
   // streams the damage reaches.
   const events = existsSync(eventsFile)
-    ? verifyEventsFile(eventsFile, options.hashChained ?? isHashChainedStream, options.secret)
+    ? verifyEventsFile(
+        eventsFile,
+        options.hashChained ?? isHashChainedStream,
+        options.secret,
+        options.onProgress,
+      )
     : { problems: [], eventCount: 0, streamCount: 0, uncheckedLinks: 0 };
   problems.push(...events.problems);
   if (existsSync(eventsFile))
@@ -317,7 +334,12 @@ export const verifyBackup = async (
     };
   }
   if (statSync(path).isDirectory()) return verifyBackupDirectory(path, options);
-  const events = verifyEventsFile(path, options.hashChained ?? isHashChainedStream, options.secret);
+  const events = verifyEventsFile(
+    path,
+    options.hashChained ?? isHashChainedStream,
+    options.secret,
+    options.onProgress,
+  );
   events.problems.push(...checkpointProblems(path, options, "must-reach"));
   return { ok: events.problems.length === 0, ...events, keyCount: undefined };
 };
