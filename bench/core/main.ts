@@ -15,8 +15,6 @@ import { captureLead } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 
 const rep = { id: "rep-1", role: "rep", department: "east" } as Actor;
-/** Captures under chosen lead ids, as an import would: only an executive may (issue 12). */
-const importer = { id: "exec-1", role: "executive", department: "hq" } as Actor;
 const START = Date.parse("2026-01-05T00:00:00Z");
 const NOW = Date.parse("2026-11-20T00:00:00Z");
 
@@ -40,7 +38,7 @@ const captureMany = async (ledger: LeadLedger, leads: number) => {
   for (let i = 0; i < leads; i++) {
     await must(
       ledger.execute(
-        importer,
+        rep,
         captureLead({
           commandId: `capture-${i}`,
           leadId: uuid(i),

@@ -1,6 +1,5 @@
 import {
   Channel,
-  CURRENT_SCHEMA_VERSION,
   type GlobalPosition,
   type JsonObject,
   LEAD_STREAM_PREFIX,
@@ -201,9 +200,8 @@ const calendarDay = (millis: number): string => iso(millis).slice(0, 10);
  * nothing after `LeadPurged`, at most one `LeadConverted`, no `LeadGraded` after it,
  * business times (`occurredAt`) never before the acquisition nor after `recordedAt`,
  * `recordedAt` non-decreasing along the log, a purge after a flag (or at once on an erasure
- * request), a contact after a flag clearing it, a conversion after a follow-up, an agreed
- * next follow-up day after its contact. Captures come late (> 24 h) now and then, with a
- * late-entry reason (sealed, as all free text is); first contacts are mostly within 24 h, sometimes late, sometimes
+ * request), a contact after a flag clearing it. Captures come late (> 24 h) now and then,
+ * with a late-entry reason; first contacts are mostly within 24 h, sometimes late, sometimes
  * never; some leads are graded, visited, reassigned, amended, converted, flagged, purged.
  * `contact-reservation-*` events are interleaved, as the ledger writes them. Personal
  * parts are a dummy envelope; hashes are random hex (projections check neither).
@@ -338,7 +336,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
           region: region === "tbc" ? TBC : region,
         },
         owner: rep.owner,
-        // A late capture's reason is sealed in the personal part, as all free text is.
+        ...(late ? { lateEntryReason: "展会结束后统一录入" } : {}),
         personal: ENVELOPE,
       }),
     );
@@ -375,6 +373,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       const amendChannel = channel === "tbc" ? dice.pick(CHANNELS) : undefined;
       const amendRegion = region === "tbc" ? dice.pick(REGIONS) : undefined;
       const data = interned.get(`A|${amendChannel}|${amendRegion}`, () => ({
+        reason: "补充待确认信息",
         ...(amendChannel === undefined ? {} : { source: { channel: amendChannel } }),
         classification:
           amendRegion === undefined ? { needType: "special" } : { region: amendRegion },
@@ -448,10 +447,9 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       converted = true;
       const convertedAt = at + Math.floor(dice.between(HOUR, 10 * DAY));
       const amount = dice.int(5, 80) * 10_000;
-      // The contract reference is sealed in the personal part.
       plan(
         "LeadConverted",
-        { dealValue: { amount, currency: "CNY" }, personal: ENVELOPE },
+        { contractRef: `HT-${dice.hex(8)}`, dealValue: { amount, currency: "CNY" } },
         convertedAt,
       );
       // After-sale return visits (回访) may follow a conversion.
@@ -524,8 +522,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
                 basis: { kind: "rule", policy: "default", version: "1" },
                 reasons: ["engagement"],
               }
-            : // A manual grade's reason is sealed in the personal part.
-              { grade, basis: { kind: "manual" }, reasons: [], personal: ENVELOPE },
+            : { grade, basis: { kind: "manual", reason: "面谈后判断" }, reasons: ["manual"] },
         ),
         when,
       );
@@ -555,7 +552,11 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
         "LeadAssigned",
         interned.get(
           `S|${(from.owner as { repId: string }).repId}|${(target.owner as { repId: string }).repId}`,
-          () => ({ from: from.owner, to: target.owner, personal: ENVELOPE }),
+          () => ({
+            from: from.owner,
+            to: target.owner,
+            reason: "工作调整",
+          }),
         ),
         when,
         heads[from.department] as JsonObject,
@@ -624,7 +625,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
             actor: next.actor,
             commandId: `cmd-${sequence}`,
             hash: dice.hex(64),
-            schemaVersion: CURRENT_SCHEMA_VERSION,
+            schemaVersion: 1,
           };
     yield {
       id: dice.uuid(),

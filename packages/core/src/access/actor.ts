@@ -1,13 +1,30 @@
-import type { ActorRecord, Owner } from "../lead/values.js";
+import type { ActorRecord, Role } from "../lead/values.js";
 
 /**
- * Who is asking (docs/domain.md §7): a rep sees and changes only the leads they own, a
+ * Who is asking (DOMAIN.md §7): a rep sees and changes only the leads they own, a
  * department head the whole department, an executive everything.
  */
 export type Actor = ActorRecord;
 
-/** Whether an actor may see and act on a lead with this owner. */
-export const canReach = (actor: Actor, owner: Owner): boolean => {
+/**
+ * Whoever a scope is decided for: an {@link Actor}, or anything of its shape with plain
+ * strings (the projections' viewer, an embedder's user), so that every package applies the
+ * one rule of {@link canReach} rather than a copy of it.
+ */
+export interface Reacher {
+  readonly id: string;
+  readonly role: Role;
+  readonly department: string;
+}
+
+/** Whose a lead is, as far as scope goes: a lead's `Owner`, or a read model's row of it. */
+export interface OwnedBy {
+  readonly repId: string;
+  readonly department: string;
+}
+
+/** The one scope rule: whether an actor may see and act on a lead with this owner. */
+export const canReach = (actor: Reacher, owner: OwnedBy): boolean => {
   switch (actor.role) {
     case "executive":
       return true;

@@ -1,0 +1,244 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { Writable } from "node:stream";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import {
+  type Actor,
+  createLeadLedger,
+  type EventStore,
+  type KeyStore,
+  type LeadLedger,
+} from "@leadledger/core";
+import {
+  createProjectionRunner,
+  type ProjectionRunner,
+  type ReadModelStore,
+} from "@leadledger/projections";
+import {
+  type Durability,
+  ledgerFiles,
+  openSqliteEventStore,
+  openSqliteKeyStore,
+  openSqliteReadModelStore,
+} from "@leadledger/sqlite-adapter";
+import Fastify, { type FastifyInstance } from "fastify";
+import * as E from "fp-ts/lib/Either.js";
+import { bearerTokenAuthentication } from "./authentication.js";
+import { demoCommands, seedDemoLeads } from "./demo-leads.js";
+import { leadLedgerRoutes } from "./plugin.js";
+import { addSecurityHeaders } from "./security-headers.js";
+import {
+  ADMIN_ONLY,
+  DEMO_ORGANISATION,
+  type IssuedToken,
+  loadOrCreateServerConfig,
+  saveServerConfig,
+} from "./server-config.js";
+
+/** How the standalone server runs. Only `dataDir` is required. */
+export interface ServerConfig {
+  /** Where the SQLite files and `config.json` live; created if absent. */
+  readonly dataDir: string;
+  /** On first start, lay out the demo organisation and a few hundred demo leads. Default true. */
+  readonly demo?: boolean;
+  /** How many demo leads. Default 300. */
+  readonly demoLeads?: number;
+  /** SQLite `synchronous`. Default `"full"`: an acknowledged command survives a power cut. */
+  readonly durability?: Durability;
+  /** Largest accepted body, bytes. Default 256 KiB. */
+  readonly bodyLimit?: number;
+  /** Requests per actor per minute; 0 turns the limit off. Default 6,000. */
+  readonly rateLimitPerMinute?: number;
+  /** The views' calendar, minutes east of UTC. Default 480 (China Standard Time). */
+  readonly utcOffsetMinutes?: number;
+  /** pino level, or false for no logs. Default "info". */
+  readonly logLevel?: string | false;
+  /** Where logs go; standard output by default. */
+  readonly logStream?: Writable;
+}
+
+/** A standalone server, built and caught up, not yet listening. */
+export interface LeadLedgerServer {
+  readonly app: FastifyInstance;
+  readonly ledger: LeadLedger;
+  readonly runner: ProjectionRunner;
+  readonly eventStore: EventStore;
+  /** Tokens created on this start (first start only), in the clear: show them once. */
+  readonly issuedTokens: readonly IssuedToken[];
+  /** Demo leads seeded on this start. */
+  readonly seeded: { readonly leads: number; readonly commands: number } | undefined;
+}
+
+/**
+ * Where the views' rows are kept: a SQLite file of their own beside the events, so a
+ * restart resumes from the stored checkpoint instead of replaying the whole log.
+ */
+const openReadModel = (dataDir: string): ReadModelStore =>
+  openSqliteReadModelStore({ path: join(dataDir, "read-model.sqlite") });
+
+/**
+ * Request and reply as logged: method, path and status only. Bodies, headers (the bearer
+ * token) and query values beyond the path are never logged; the redaction paths are a
+ * second line for anything a handler might log by mistake.
+ */
+const loggerOptions = (config: ServerConfig) =>
+  config.logLevel === false
+    ? false
+    : {
+        level: config.logLevel ?? "info",
+        ...(config.logStream === undefined ? {} : { stream: config.logStream }),
+        redact: {
+          paths: [
+            "req.headers.authorization",
+            "req.body",
+            "body",
+            "personal",
+            "*.personal",
+            "*.party",
+            "*.contact",
+          ],
+          censor: "[redacted]",
+        },
+        serializers: {
+          req: (request: { method: string; url: string; id: string }) => ({
+            id: request.id,
+            method: request.method,
+            path: request.url.split("?")[0],
+          }),
+          res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+        },
+      };
+
+/**
+ * Builds the standalone server on the embedded SQLite default (ARCHITECTURE.md §5): the
+ * event and key stores in `dataDir`, the ledger, the projection runner, and Fastify with
+ * helmet, OpenAPI at `/openapi.json`, Swagger UI at `/docs`, `/health` and the plugin. On
+ * first start it writes `config.json` (secret, hashed tokens) and seeds the demo. Closing
+ * the app finishes in-flight requests, stops the runner and closes the stores.
+ */
+export const createServer = async (config: ServerConfig): Promise<LeadLedgerServer> => {
+  const demo = config.demo ?? true;
+  const loaded = loadOrCreateServerConfig(
+    config.dataDir,
+    demo ? DEMO_ORGANISATION : ADMIN_ONLY,
+    Date.now(),
+  );
+  if (E.isLeft(loaded)) throw new Error(loaded.left);
+  const settings = loaded.right.config;
+  const secret = new Uint8Array(Buffer.from(settings.secret, "base64"));
+
+  const files = ledgerFiles(config.dataDir);
+  const durability = config.durability === undefined ? {} : { synchronous: config.durability };
+  const eventStore = openSqliteEventStore({ path: files.events, ...durability });
+  let keyStore: KeyStore;
+  try {
+    keyStore = openSqliteKeyStore({ path: files.keys, ...durability });
+  } catch (error) {
+    await eventStore.close();
+    throw error;
+  }
+  const ledger = createLeadLedger({ eventStore, keyStore, secret });
+
+  let seeded: LeadLedgerServer["seeded"];
+  if (demo && !settings.demoSeeded && settings.demoAnchor !== null) {
+    // The demo's half year is recorded as it would have been: each command's clock is its
+    // own recording time, carried through the ledger's awaits by AsyncLocalStorage.
+    const recordingTime = new AsyncLocalStorage<number>();
+    const seeder = createLeadLedger({
+      eventStore,
+      keyStore,
+      secret,
+      clock: () => recordingTime.getStore() ?? Date.now(),
+    });
+    const actors: Actor[] = settings.tokens.map((token) => token.actor);
+    const result = await seedDemoLeads(
+      seeder,
+      demoCommands(settings.demoAnchor, actors, config.demoLeads ?? 300),
+      (at, work) => recordingTime.run(at, work),
+    );
+    if (E.isLeft(result)) {
+      await eventStore.close();
+      await keyStore.close();
+      throw new Error(`seeding the demo failed at ${result.left}`);
+    }
+    seeded = result.right;
+    saveServerConfig(config.dataDir, { ...settings, demoSeeded: true });
+  }
+
+  const readModel = openReadModel(config.dataDir);
+  const runner = createProjectionRunner({ events: eventStore, readModel });
+  const started = await runner.start();
+  if (E.isLeft(started)) {
+    // The runner retries by itself; the server can answer commands meanwhile.
+    process.emitWarning(`the projection is not caught up yet: ${started.left.code}`);
+  }
+
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.bodyLimit ?? 256 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // Keep-alive sockets without a request in flight are closed at once on shutdown.
+    forceCloseConnections: "idle",
+  });
+  app.addHook("onSend", (request, reply, payload, done) => {
+    reply.header("x-request-id", request.id);
+    done(null, payload);
+  });
+  app.addHook("onClose", async () => {
+    await runner.stop();
+    await readModel.close();
+    await eventStore.close();
+    await keyStore.close();
+  });
+
+  addSecurityHeaders(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "leadledger",
+        description:
+          "Investment-attraction leads (招商客户), event-sourced. Errors are RFC 9457 problems; see docs/http.md.",
+        version: "0.1.0",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "API token" } },
+      },
+      tags: [
+        { name: "commands", description: "Record facts about a lead" },
+        { name: "leads", description: "Read leads and their history" },
+        { name: "views", description: "What the business reads (評估與分析)" },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  app.get("/health", { schema: { hide: true } }, async (_request, reply) => {
+    const status = runner.status();
+    return reply.send({
+      status: "ok",
+      projection: {
+        phase: status.phase,
+        checkpoint: status.checkpoint?.toString(10) ?? null,
+        problems: status.problems,
+      },
+    });
+  });
+  app.get("/openapi.json", { schema: { hide: true } }, async (_request, reply) =>
+    reply.type("application/json").send(app.swagger()),
+  );
+
+  const perMinute = config.rateLimitPerMinute ?? 6_000;
+  await app.register(leadLedgerRoutes, {
+    ledger,
+    readModel: runner,
+    authenticate: bearerTokenAuthentication(settings.tokens),
+    utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
+    ...(perMinute > 0 ? { rateLimit: { max: perMinute, windowMs: 60_000 } } : {}),
+  });
+  await app.ready();
+  return { app, ledger, runner, eventStore, issuedTokens: loaded.right.issued, seeded };
+};
