@@ -15,6 +15,8 @@ import { captureLead } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 
 const rep = { id: "rep-1", role: "rep", department: "east" } as Actor;
+/** Captures under chosen lead ids, as an import would: only an executive may (issue 12). */
+const importer = { id: "exec-1", role: "executive", department: "hq" } as Actor;
 const START = Date.parse("2026-01-05T00:00:00Z");
 const NOW = Date.parse("2026-11-20T00:00:00Z");
 
@@ -38,7 +40,7 @@ const captureMany = async (ledger: LeadLedger, leads: number) => {
   for (let i = 0; i < leads; i++) {
     await must(
       ledger.execute(
-        rep,
+        importer,
         captureLead({
           commandId: `capture-${i}`,
           leadId: uuid(i),

@@ -1,7 +1,7 @@
 // One server of the HTTP benchmark, in its own process so that autocannon does not share
 // its event loop. `BENCH_SERVER=hello` is the Fastify reference; anything else is the
 // standalone leadledger server on BENCH_DATA_DIR. Prints one JSON line when listening.
-import { createServer } from "@leadledger/http-adapter";
+import { createServer } from "@leadledger/server";
 import Fastify from "fastify";
 
 const kind = process.env.BENCH_SERVER ?? "leadledger";

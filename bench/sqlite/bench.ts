@@ -124,7 +124,9 @@ const sampleCapture = async (): Promise<readonly RecordedEvent[]> => {
     // Recorded as it was acquired: not a late entry.
     clock: () => Date.parse(captureLead().acquiredAt),
   });
-  const captured = await ledger.execute(repActor, captureLead({ commandId: newTimeOrderedId() }));
+  const { leadId: _chosen, ...capture } = captureLead({ commandId: newTimeOrderedId() });
+  // Without a lead id of its own choosing: only an executive may name one (issue 12).
+  const captured = await ledger.execute(repActor, capture);
   if (isLeft(captured)) throw new Error(captured.left.code);
   const written = await events.readAll();
   if (isLeft(written)) throw new Error(written.left.code);

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { createInMemoryKeyStore, createLeadLedger } from "@leadledger/core";
 import { createInMemoryReadModelStore, createProjectionRunner } from "@leadledger/projections";
-import { captureLead, repActor } from "@leadledger/testkit";
+import { captureLead, executiveActor } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openEventStoreDbEventStore } from "./eventstoredb-event-store.js";
@@ -44,7 +44,8 @@ describe("the EventStoreDB store injected into leadledger's services", () => {
     });
     const started = performance.now();
     const result = await ledger.execute(
-      repActor,
+      // The capture names its lead id, which only an executive may (issue 12).
+      executiveActor,
       captureLead({ acquiredAt: new Date().toISOString() } as never),
     );
     expect(E.isLeft(result) && result.left.code).toBe("store.unavailable");

@@ -8,7 +8,7 @@ import {
   uniqueCaptureBody,
 } from "./test-app.test-fixture.js";
 
-// Role × action × whose lead, every cell spelled out: DOMAIN.md §7 (a rep sees and changes
+// Role × action × whose lead, every cell spelled out: docs/domain.md §7 (a rep sees and changes
 // only own leads, a head the department's, an executive all; a lead out of reach does not
 // exist for the caller: 404) and rule 7 (purge and cross-department moves need a manager).
 
@@ -158,11 +158,26 @@ const perform = async (action: Action, actor: ActorName, owner: Owner): Promise<
         grade: "medium",
         reason: "asked for fees",
       });
-    case "convert":
+    case "convert": {
+      // A conversion needs a follow-up before it: the executive records one first.
+      const contact = await t.app.inject({
+        method: "POST",
+        url: `/leads/${leadId}/contacts`,
+        headers: { ...as("executive"), "idempotency-key": key() },
+        payload: {
+          method: "phone",
+          direction: "outbound",
+          topics: [],
+          intent: "stated",
+          outcome: "reached",
+        },
+      });
+      expect(contact.statusCode).toBe(200);
       return command("POST", "/conversion", {
         contractRef: "HT-M",
         dealValue: { amount: 10, currency: "CNY" },
       });
+    }
     case "assign within department":
       return command("POST", "/assignment", {
         to: { repId: otherRep, department: owner.department },

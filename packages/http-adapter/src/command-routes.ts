@@ -110,8 +110,8 @@ const headersSchema = (idempotencyRequired: boolean): JsonSchema => ({
       type: "string",
       pattern: "^[\\x21-\\x7e]{1,128}$",
       description: idempotencyRequired
-        ? "The command id: repeat it to retry safely. Required."
-        : "The command id: repeat it to retry safely. Generated when absent (the answer echoes it); the lead id is derived from it unless the body names one.",
+        ? "The command id, the caller's own: repeat it with the same body to retry safely. Required."
+        : "The command id, the caller's own: repeat it with the same body to retry safely. Generated when absent (the answer echoes it); the lead id is derived from it and the caller with a keyed hash unless an executive's body names one.",
     },
     "if-match": {
       type: "string",
@@ -121,12 +121,17 @@ const headersSchema = (idempotencyRequired: boolean): JsonSchema => ({
   ...(idempotencyRequired ? { required: ["idempotency-key"] } : {}),
 });
 
-/** Body schema: the core command less what the path, the headers and the server supply. */
+/**
+ * Body schema: the core command less what the path and the headers supply. `occurredAt` is
+ * optional in the core command itself: the ledger defaults it (see {@link runCommand}).
+ */
 const bodySchema = (codec: t.Mixed, capture: boolean): JsonSchema =>
   reshapeObjectSchema(toJsonSchema(codec), {
     omit: capture ? ["type", "commandId"] : ["type", "commandId", "leadId"],
-    optional: ["occurredAt"],
   });
+
+const COMMAND_DESCRIPTION =
+  "`occurredAt` may be left out: the business time is then the moment the ledger records the command. A retry with the same Idempotency-Key and the same body (with or without `occurredAt`, as first sent) replays the first outcome; keys are the caller's own, another caller's use of one is a new command. On a lead that does not exist or is out of the caller's reach: 404, before any `If-Match` check.";
 
 const LEAD_ID_PARAMS: JsonSchema = {
   type: "object",
@@ -180,8 +185,10 @@ const requestPathOf = (path: string, capture: boolean): string => {
 
 /**
  * Runs one command: the body (an object) becomes the core command with its `type`, the
- * command id from `Idempotency-Key`, the lead id from the path, and `occurredAt` defaulting
- * to now; the ledger decodes it.
+ * command id from `Idempotency-Key` and the lead id from the path; the ledger decodes it.
+ * Nothing else is filled in here: a body without `occurredAt` goes to the ledger as sent,
+ * which compares a retry with the first request before it takes its own clock for the
+ * business time, so that the same request replays whatever the defaults (issue 12).
  */
 const runCommand = async (
   context: RouteContext,
@@ -210,7 +217,6 @@ const runCommand = async (
   }
   const command = {
     ...raw,
-    ...("occurredAt" in raw ? {} : { occurredAt: new Date(context.clock()).toISOString() }),
     type: route.type,
     commandId: commandId.right.id,
     ...(leadId === undefined ? {} : { leadId }),
@@ -255,7 +261,7 @@ export const registerCommandRoutes = (app: FastifyInstance, context: RouteContex
       tags: ["commands"],
       summary: "Capture a lead (獲取與收集, 錄入)",
       description:
-        "Answers 201 with `Location` and the new lead's revision, global position and ETag. A duplicate phone or e-mail is refused with the existing lead's id.",
+        "Answers 201 with `Location` and the new lead's revision, global position and ETag. Without `leadId` the lead's id is derived from the Idempotency-Key and the caller; only an executive may name one (imports, migrations), anyone else gets 403. A duplicate phone or e-mail is refused with `lead.duplicate`, naming the existing lead only when the caller can reach it.",
       headers: headersSchema(false),
       body: bodySchema(CaptureLead, true),
       response: { 201: OUTCOME_SCHEMA, ...PROBLEM_RESPONSES },
@@ -271,6 +277,7 @@ export const registerCommandRoutes = (app: FastifyInstance, context: RouteContex
       schema: {
         tags: ["commands"],
         summary: route.summary,
+        description: COMMAND_DESCRIPTION,
         headers: headersSchema(true),
         params: LEAD_ID_PARAMS,
         body: bodySchema(route.codec, false),

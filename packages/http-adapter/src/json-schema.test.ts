@@ -8,9 +8,11 @@ describe("io-ts to JSON Schema", () => {
     const schema = toJsonSchema(RecordContact);
     expect(schema.type).toBe("object");
     expect(schema.required).toEqual(
-      expect.arrayContaining(["type", "commandId", "leadId", "occurredAt", "method", "topics"]),
+      expect.arrayContaining(["type", "commandId", "leadId", "method", "topics"]),
     );
     expect(schema.required).not.toContain("summary");
+    // The ledger defaults the business time to the moment it records the command (issue 12).
+    expect(schema.required).not.toContain("occurredAt");
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     expect(properties.method).toEqual({
       type: "string",
@@ -42,8 +44,8 @@ describe("io-ts to JSON Schema", () => {
     const body = reshapeObjectSchema(toJsonSchema(GradeLead), change);
     const [byRule, byHand] = body.oneOf as Record<string, unknown>[];
     expect(Object.keys(byRule?.properties as object)).toEqual([
-      "occurredAt",
       "by",
+      "occurredAt",
       "correlationId",
     ]);
     expect(byRule?.required).toEqual(["by"]);

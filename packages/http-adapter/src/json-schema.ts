@@ -14,8 +14,17 @@ export const CORE_REFINEMENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     maxLength: 4000,
     description: "at least one non-blank character",
   },
-  Instant: { format: "date-time", description: "ISO-8601 with an explicit offset" },
-  CalendarDate: { format: "date" },
+  Instant: {
+    format: "date-time",
+    description:
+      "ISO-8601 with an explicit offset (up to ±14:00): a day that exists, years 1900–9999",
+  },
+  CalendarDate: { format: "date", description: "a day that exists, years 1583–9999" },
+  EmailAddress: {
+    format: "email",
+    maxLength: 254,
+    description: "one address: no mailto:, no trailing dot, no invisible characters",
+  },
   LeadId: {
     format: "uuid",
     pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",

@@ -1,6 +1,6 @@
-import { LeadId } from "@leadledger/core";
+import { type HistoryVerification, LeadId } from "@leadledger/core";
 import { canSee, type LeadSummary } from "@leadledger/projections";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema } from "./json-schema.js";
@@ -39,6 +39,15 @@ const LEAD_ID_PARAMS: JsonSchema = {
   type: "object",
   properties: { leadId: toJsonSchema(LeadId) },
   required: ["leadId"],
+};
+
+/**
+ * A lead read from a broken hash chain is served, since the events are all there is, but
+ * never as if it could be trusted: the body's `integrity` (or history's `chain`) says so,
+ * and this header says it to clients that look at headers only.
+ */
+const flagBrokenChain = (reply: FastifyReply, verification: HistoryVerification): void => {
+  if (!verification.intact) reply.header("leadledger-integrity", "broken");
 };
 
 /** Registers `GET /leads`, `GET /leads/{id}` and `GET /leads/{id}/history`. */
@@ -102,10 +111,13 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
         tags: ["leads"],
         summary: "A lead now, or as the ledger knew it at `asOf`",
         description:
-          "Read from the event store, so always current; `ETag` is the revision `If-Match` expects.",
+          "Read from the event store, so always current; `ETag` is the revision `If-Match` expects. `integrity` says whether the lead's hash chain holds; when it does not, the header `Leadledger-Integrity: broken` says so too.",
         params: LEAD_ID_PARAMS,
         querystring: querySchema(GetLeadQuery),
-        response: { 200: objectSchema("the lead's state"), ...PROBLEM_RESPONSES },
+        response: {
+          200: objectSchema("the lead's state, with `integrity`: { intact, keyed, breaks }"),
+          ...PROBLEM_RESPONSES,
+        },
         security: [{ bearer: [] }],
       },
     },
@@ -122,6 +134,7 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       );
       if (E.isLeft(found)) return sendProblem(reply, problemOfLeadError(found.left));
       if (asOf === undefined) reply.header("etag", etagOf(found.right.revision));
+      flagBrokenChain(reply, found.right.verification);
       return sendJson(reply, 200, leadRepresentation(found.right));
     },
   );
@@ -149,6 +162,7 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       const entries = history.right.entries;
       const lastRevision = entries[entries.length - 1]?.revision;
       if (lastRevision !== undefined) reply.header("etag", etagOf(lastRevision));
+      flagBrokenChain(reply, history.right.verification);
       return sendJson(reply, 200, historyRepresentation(history.right));
     },
   );

@@ -1,10 +1,14 @@
+import rateLimit from "@fastify/rate-limit";
 import type { Actor, LeadLedger } from "@leadledger/core";
-import type { FastifyError, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
+import fastifyPlugin from "fastify-plugin";
 import * as E from "fp-ts/lib/Either.js";
 import type { Authenticate } from "./authentication.js";
 import { registerCommandRoutes } from "./command-routes.js";
+import { answerErrorAsProblem, answerUnrouted, routeMethods } from "./error-answers.js";
 import { registerLeadRoutes } from "./lead-routes.js";
-import { httpProblem, invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
+import { httpProblem, sendProblem } from "./problem.js";
+import { REQUEST_ACTOR } from "./request-actor.js";
 import { type ReadModelSource, routeContext } from "./route-context.js";
 import { registerViewRoutes } from "./view-routes.js";
 
@@ -21,120 +25,112 @@ export interface LeadLedgerRoutesOptions {
   readonly utcOffsetMinutes?: number;
   /** How long a query with `minPosition` waits for the read model. Defaults to 5 s. */
   readonly readYourWritesTimeoutMs?: number;
-  /** Requests per actor per window; none by default. */
+  /**
+   * Requests per actor per window (@fastify/rate-limit, keyed by the authenticated actor);
+   * over it, 429 `http.rate-limited` with `Retry-After`. None by default.
+   */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number };
-  /** Answer unknown paths under the plugin's prefix with a problem. Defaults to true. */
+  /**
+   * Answer unknown paths under the plugin's prefix with a problem: 405 with `Allow` when
+   * the path has routes for other methods, else 404. Defaults to true.
+   */
   readonly notFoundProblems?: boolean;
+  /** Where the routes are mounted, e.g. `/api`; the host's root by default. */
+  readonly prefix?: string;
 }
 
-/** Requests each actor made in the current window: a fixed-window limiter per actor. */
-const rateLimiter = (
-  limit: { readonly max: number; readonly windowMs: number },
-  clock: () => number,
-) => {
-  let windowStart = 0;
-  let counts = new Map<string, number>();
-  return (actor: Actor): number | undefined => {
-    const now = clock();
-    if (now - windowStart >= limit.windowMs) {
-      windowStart = now - (now % limit.windowMs);
-      counts = new Map();
-    }
-    const key = `${actor.department}\u001f${actor.id}`;
-    const count = (counts.get(key) ?? 0) + 1;
-    counts.set(key, count);
-    // Seconds until the window turns: the Retry-After of a refused request.
-    return count > limit.max ? Math.ceil((windowStart + limit.windowMs - now) / 1000) : undefined;
-  };
-};
-
-// Fastify's own 4xx errors (from parsing the body, mostly) in the problem vocabulary. Their
-// messages may quote the body, so only fixed texts are answered and logged.
-const problemOfFastifyError = (error: FastifyError): ProblemDetails | undefined => {
-  switch (error.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return httpProblem("http.payload-too-large");
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return httpProblem("http.unsupported-media-type");
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The JSON body is empty");
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The body is not valid JSON");
-  }
-  const status = error.statusCode;
-  if (status === 413) return httpProblem("http.payload-too-large");
-  if (status === 415) return httpProblem("http.unsupported-media-type");
-  if (status !== undefined && status >= 400 && status < 500) {
-    return invalidInput([{ path: "body", expected: "JSON" }], "The request could not be read");
-  }
-  return undefined;
-};
-
 /**
- * The lead ledger over HTTP (ARCHITECTURE.md §5): the command routes, the lead queries, the
- * views and the rep report. Every route sits behind `authenticate`; every error is an RFC
- * 9457 problem. Bodies and queries are decoded with io-ts: the route schemas only document
- * them (for @fastify/swagger, registered by the embedder before this plugin), so Fastify's
- * own validation is turned off here to keep one source of truth.
- *
- * @example
- * ```ts
- * await app.register(swagger, { openapi: { info: { title: "leads", version: "1" } } });
- * await app.register(leadLedgerRoutes, { prefix: "/api", ledger, readModel: runner, authenticate });
- * ```
+ * The routes in a context of their own: their error handler, not-found handler, hooks,
+ * compilers and content-type parsers stay inside it and never reach the host's routes.
  */
-export const leadLedgerRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (
-  app,
-  options,
-) => {
+const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (app, options) => {
   const clock = options.clock ?? Date.now;
-  const actors = new WeakMap<FastifyRequest, Actor>();
   const context = routeContext({
     ledger: options.ledger,
     readModel: options.readModel,
     clock,
     utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 5_000,
-    actors,
   });
-  const limited =
-    options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimit, clock);
 
   // io-ts decodes every input in the handlers; the schemas are documentation.
   app.setValidatorCompiler(() => () => true);
   // Answers are built by typed code; a response schema must not drop or reshape fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
+  // Added before the rate limit's hooks: the limit counts per authenticated actor, and a
+  // request without one is answered 401 before it counts anywhere.
   app.addHook("onRequest", async (request, reply) => {
     const found = await options.authenticate(request);
     if (E.isLeft(found)) return sendProblem(reply, httpProblem(found.left.code));
-    if (limited !== undefined) {
-      const retryAfter = limited(found.right);
-      if (retryAfter !== undefined) {
-        reply.header("retry-after", String(retryAfter));
-        return sendProblem(reply, httpProblem("http.rate-limited"));
-      }
-    }
-    actors.set(request, found.right);
+    request[REQUEST_ACTOR] = found.right;
     return undefined;
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = problemOfFastifyError(error);
-    if (problem !== undefined) return sendProblem(reply, problem);
-    // A bug: logged without the request body, answered without details.
-    request.log.error(
-      { err: { type: error.name, code: error.code, stack: error.stack } },
-      "unexpected error",
-    );
-    return sendProblem(reply, httpProblem("http.internal"));
-  });
+  const limit = options.rateLimit;
+  if (limit !== undefined) {
+    await app.register(rateLimit, {
+      max: limit.max,
+      timeWindow: limit.windowMs,
+      // Route hooks run after the scope's: the actor is known when the key is asked for.
+      hook: "onRequest",
+      keyGenerator: (request) => actorKeyOf(context.actorOf(request)),
+      // Thrown to the scope's error handler, which answers http.rate-limited as a problem;
+      // the limiter has already set Retry-After.
+      errorResponseBuilder: (_request, refusal) =>
+        Object.assign(new Error("rate limited"), { statusCode: refusal.statusCode }),
+    });
+  }
+
+  app.setErrorHandler(answerErrorAsProblem);
+  // Commands read JSON only: a text/plain body is refused as a media type (415), not read
+  // as a string and refused as a malformed command.
+  app.removeContentTypeParser("text/plain");
 
   if (options.notFoundProblems !== false) {
-    app.setNotFoundHandler((_request, reply) => sendProblem(reply, httpProblem("http.not-found")));
+    const routes = routeMethods();
+    app.addHook("onRoute", (route) => routes.record(route));
+    // Unknown paths count against the limit too, as every route does.
+    app.setNotFoundHandler(
+      limit === undefined ? {} : { preHandler: app.rateLimit() },
+      (request, reply) => answerUnrouted(routes, request, reply),
+    );
   }
 
   registerCommandRoutes(app, context);
   registerLeadRoutes(app, context);
   registerViewRoutes(app, context);
 };
+
+/** What the rate limit counts under: one count per actor, whatever their tokens. */
+const actorKeyOf = (actor: Actor): string => `${actor.department}\u001f${actor.id}`;
+
+/**
+ * The lead ledger over HTTP (docs/architecture.md): the command routes, the lead queries, the
+ * views and the rep report. Every route sits behind `authenticate`; every error is an RFC
+ * 9457 problem. Bodies and queries are decoded with io-ts: the route schemas only document
+ * them (for @fastify/swagger, registered by the embedder before this plugin), so Fastify's
+ * own validation is turned off for these routes to keep one source of truth.
+ *
+ * A fastify-plugin (`name: "@leadledger/http-adapter"`, Fastify 5): it decorates the
+ * host's requests with `leadLedgerActor`, so the embedder's own later hooks can read who
+ * acted, and registers its routes in a child context of their own, so their error handler,
+ * not-found handler, authentication hook, rate limit and compilers never reach the host's
+ * routes. `prefix` applies to the routes as with any plugin. The instance options that only
+ * the host can set are `problemServerOptions`.
+ *
+ * @example
+ * ```ts
+ * const app = Fastify({ ...problemServerOptions });
+ * await app.register(swagger, { openapi: { info: { title: "leads", version: "1" } } });
+ * await app.register(leadLedgerRoutes, { prefix: "/api", ledger, readModel: runner, authenticate });
+ * ```
+ */
+export const leadLedgerRoutes = fastifyPlugin<LeadLedgerRoutesOptions>(
+  async (host, options) => {
+    if (!host.hasRequestDecorator(REQUEST_ACTOR)) host.decorateRequest(REQUEST_ACTOR, null);
+    // A fastify-plugin ignores `prefix` itself: the child context carries it.
+    await host.register(encapsulatedRoutes, options);
+  },
+  { name: "@leadledger/http-adapter", fastify: "5.x" },
+);

@@ -25,8 +25,12 @@ export interface ProblemDetails {
 export type HttpProblemCode =
   | "auth.missing-token"
   | "auth.unknown-token"
+  | "http.bad-request"
   | "http.not-found"
+  | "http.request-timeout"
   | "http.payload-too-large"
+  | "http.uri-too-long"
+  | "http.headers-too-large"
   | "http.unsupported-media-type"
   | "http.method-not-allowed"
   | "http.rate-limited"
@@ -40,7 +44,10 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
   "lead.already-captured": { status: 409, title: "The lead was captured already" },
   "lead.purged": { status: 409, title: "The lead was purged" },
   "lead.already-converted": { status: 409, title: "The lead was converted already" },
-  "lead.duplicate": { status: 409, title: "A lead with this phone or e-mail exists" },
+  "lead.duplicate": {
+    status: 409,
+    title: "This phone or e-mail already belongs to someone's active lead",
+  },
   "lead.suppressed": {
     status: 409,
     title: "This person asked to be erased; capture needs their renewed consent",
@@ -53,6 +60,14 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
   "capture.late-entry-reason-required": {
     status: 422,
     title: "A capture more than 24 hours after acquisition needs a late-entry reason",
+  },
+  "follow-up.before-contact": {
+    status: 422,
+    title: "The next follow-up day lies before the contact's own day",
+  },
+  "conversion.before-follow-up": {
+    status: 422,
+    title: "A conversion needs a contact or visit at or before it",
   },
   "grade.reason-required": { status: 422, title: "A manual grade needs a reason" },
   "grade.frozen-after-conversion": {
@@ -75,15 +90,23 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
     status: 422,
     title: "This Idempotency-Key was used for another request",
   },
-  "history.undecodable": { status: 500, title: "The lead's stored history cannot be read" },
+  // The lead's stored data is damaged, not the server: a state of the resource, like a purge.
+  "history.undecodable": {
+    status: 409,
+    title: "The lead's stored history is damaged and cannot be read; it can still be erased",
+  },
   "store.unavailable": { status: 503, title: "The store is unavailable; try again later" },
 };
 
 const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: string }> = {
   "auth.missing-token": { status: 401, title: "A bearer token is required" },
   "auth.unknown-token": { status: 401, title: "The bearer token is not known" },
+  "http.bad-request": { status: 400, title: "The request is not valid HTTP" },
   "http.not-found": { status: 404, title: "No such resource" },
+  "http.request-timeout": { status: 408, title: "The request took too long to arrive" },
   "http.payload-too-large": { status: 413, title: "The body is too large" },
+  "http.uri-too-long": { status: 414, title: "The URL or one of its path segments is too long" },
+  "http.headers-too-large": { status: 431, title: "The request's headers are too large" },
   "http.unsupported-media-type": { status: 415, title: "Send application/json" },
   "http.method-not-allowed": { status: 405, title: "Method not allowed" },
   "http.rate-limited": { status: 429, title: "Too many requests" },

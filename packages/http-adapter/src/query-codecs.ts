@@ -190,6 +190,7 @@ export const FollowUpsQueryText = t.partial({
   horizonHours: integerText("HorizonHours", 0, 24 * 366),
   owner: t.string,
   limit: integerText("Limit", 1, 1000),
+  utcOffsetMinutes: UtcOffset,
 });
 
 /** `GET /reports/reps`. */

@@ -1,5 +1,8 @@
 import {
   type CommandOutcome,
+  type HistoryVerification,
+  isRedacted,
+  type LeadEvent,
   type LeadHistory,
   type LeadSnapshot,
   type LeadState,
@@ -60,6 +63,8 @@ const stateRepresentation = (state: LeadState) => ({
           grade: state.grade.grade,
           basis: state.grade.basis,
           reasons: state.grade.reasons,
+          // A manual grade's reason is personal: `{ redacted: true }` after a purge.
+          reason: state.grade.reason ?? null,
           valueTier: state.grade.valueTier ?? null,
           at: iso(state.grade.at),
           pinned: state.grade.pinned,
@@ -77,7 +82,7 @@ const stateRepresentation = (state: LeadState) => ({
       ? null
       : {
           at: iso(state.conversion.at),
-          contractRef: state.conversion.contractRef,
+          contractRef: state.conversion.contractRef ?? null,
           dealValue: state.conversion.dealValue,
         },
   purge: state.purge === undefined ? null : { at: iso(state.purge.at), reason: state.purge.reason },
@@ -85,11 +90,35 @@ const stateRepresentation = (state: LeadState) => ({
   eventCount: state.eventCount,
 });
 
-/** What `GET /leads/{id}` answers. */
+/**
+ * Whether a lead's history is as the ledger wrote it: `intact` false when its hash chain
+ * breaks (someone changed the stored events, see `breaks`); `keyed` false when some links
+ * predate keyed chains, which only the log's checkpoints vouch for (docs/http.md).
+ */
+const integrityRepresentation = (verification: HistoryVerification) => ({
+  intact: verification.intact,
+  keyed: verification.unkeyedLinks === 0 && verification.uncheckedLinks === 0,
+  breaks: verification.breaks.map((fault) => ({
+    kind: fault.kind,
+    revision: Number(fault.revision),
+  })),
+});
+
+/** What `GET /leads/{id}` answers: the state, and whether its history can be trusted. */
 export const leadRepresentation = (snapshot: LeadSnapshot) => ({
   ...stateRepresentation(snapshot.state),
   revision: Number(snapshot.revision),
+  integrity: integrityRepresentation(snapshot.verification),
 });
+
+/**
+ * An event's correlation id: sealed in its personal part, so `null` once the lead is
+ * purged, as for any other personal data.
+ */
+const correlationIdOf = (event: LeadEvent): string | null => {
+  const personal = event.data.personal;
+  return personal === undefined || isRedacted(personal) ? null : (personal.correlationId ?? null);
+};
 
 /**
  * What `GET /leads/{id}/history` answers: every event with who, when, which command, and
@@ -101,12 +130,8 @@ export const historyRepresentation = (history: LeadHistory) => {
   return {
     leadId: history.leadId,
     chain: {
-      intact: history.verification.intact,
+      ...integrityRepresentation(history.verification),
       eventCount: history.verification.eventCount,
-      breaks: history.verification.breaks.map((fault) => ({
-        kind: fault.kind,
-        revision: Number(fault.revision),
-      })),
     },
     events: history.entries.map((entry) => ({
       revision: Number(entry.revision),
@@ -116,7 +141,7 @@ export const historyRepresentation = (history: LeadHistory) => {
       recordedAt: entry.event.metadata.recordedAt,
       actor: entry.event.metadata.actor,
       commandId: entry.event.metadata.commandId,
-      correlationId: entry.event.metadata.correlationId ?? null,
+      correlationId: correlationIdOf(entry.event),
       data: entry.event.data,
       hash: entry.hash ?? null,
       chain: broken.get(entry.revision) ?? "ok",

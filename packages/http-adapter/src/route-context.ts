@@ -3,6 +3,7 @@ import type { LeadSummary, ProjectionRunner } from "@leadledger/projections";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { httpProblem, type ProblemDetails } from "./problem.js";
+import "./request-actor.js";
 import { createTurnQueue, type TurnQueue } from "./turn-queue.js";
 
 /** What the views read: a projection runner, or anything with its two read methods. */
@@ -16,7 +17,7 @@ export interface RouteContext {
   readonly clock: () => number;
   /** Calendar of the views' periods when a query names none, minutes east of UTC. */
   readonly utcOffsetMinutes: number;
-  /** The actor the authentication hook found for this request. */
+  /** The actor the authentication hook found for this request (`request.leadLedgerActor`). */
   actorOf(request: FastifyRequest): Actor;
   /** Waits until the read model includes `minPosition`; a problem if it does not in time. */
   readYourWrites(minPosition: GlobalPosition | undefined): Promise<E.Either<ProblemDetails, void>>;
@@ -27,14 +28,13 @@ export interface RouteContext {
   readonly inTurn: TurnQueue;
 }
 
-/** Builds the actor registry and the read-your-writes wait of a {@link RouteContext}. */
+/** Builds the actor lookup and the read-your-writes wait of a {@link RouteContext}. */
 export const routeContext = (deps: {
   readonly ledger: LeadLedger;
   readonly readModel: ReadModelSource;
   readonly clock: () => number;
   readonly utcOffsetMinutes: number;
   readonly readYourWritesTimeoutMs: number;
-  readonly actors: WeakMap<FastifyRequest, Actor>;
 }): RouteContext => ({
   ledger: deps.ledger,
   readModel: deps.readModel,
@@ -42,9 +42,9 @@ export const routeContext = (deps: {
   utcOffsetMinutes: deps.utcOffsetMinutes,
   inTurn: createTurnQueue(),
   actorOf(request) {
-    const actor = deps.actors.get(request);
-    // Every route of the plugin sits behind the authentication hook.
-    if (actor === undefined) throw new Error(`no actor for ${request.method} ${request.url}`);
+    const actor = request.leadLedgerActor;
+    // Every route of the plugin sits behind the authentication hook, which sets it.
+    if (actor === null) throw new Error(`no actor for ${request.method} ${request.url}`);
     return actor;
   },
   async readYourWrites(minPosition) {

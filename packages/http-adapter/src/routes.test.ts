@@ -233,9 +233,9 @@ describe("commands on a lead", () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toContain("application/problem+json");
     expect(response.json().problems).toEqual([
-      { path: "body.occurredAt", expected: "Instant" },
       { path: "body.kind", expected: "VisitKind" },
       { path: "body.intent", expected: "Intent" },
+      { path: "body.occurredAt", expected: "Instant" },
     ]);
   });
 
@@ -313,7 +313,7 @@ describe("queries", () => {
       chain: "ok",
     });
     expect(history.events[0].commandId).toBeTypeOf("string");
-    expect(history.events[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(history.events[0].hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
   });
 
   it("lists leads with filters and cursor pagination, reading its own writes", async () => {

@@ -58,13 +58,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What a test app is built with: the plugin's options, and how the ledger meets the store. */
+export type TestAppOptions = Partial<Omit<LeadLedgerRoutesOptions, "ledger" | "readModel">> & {
+  /**
+   * What the ledger reads and writes through, given the in-memory store: a wrapper for tests
+   * that damage or rewrite stored events behind the ledger's back. The projection reads the
+   * store itself.
+   */
+  readonly ledgerStore?: (store: EventStore) => EventStore;
+  /** The embedder's own set-up (hooks, routes, error handler), run before the plugin registers. */
+  readonly host?: (app: FastifyInstance) => void | Promise<void>;
+};
+
 /** The plugin over in-memory stores, a running projection and the test organisation. */
-export const testApp = async (
-  options: Partial<Omit<LeadLedgerRoutesOptions, "ledger" | "readModel">> = {},
-): Promise<TestApp> => {
+export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const { ledgerStore, host, ...routeOptions } = options;
   const store = createInMemoryEventStore();
   const ledger = createLeadLedger({
-    eventStore: store,
+    eventStore: ledgerStore === undefined ? store : ledgerStore(store),
     keyStore: createInMemoryKeyStore(),
     secret: new Uint8Array(32).fill(7),
     clock: () => NOW,
@@ -75,13 +86,14 @@ export const testApp = async (
   });
   await runner.start();
   const app = Fastify({ logger: false });
+  await host?.(app);
   await app.register(leadLedgerRoutes, {
     ledger,
     readModel: runner,
     authenticate,
     clock: () => NOW,
     readYourWritesTimeoutMs: 500,
-    ...options,
+    ...routeOptions,
   });
   await app.ready();
   return {

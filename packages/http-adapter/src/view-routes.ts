@@ -186,23 +186,22 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
     viewRoute({
       url: "/views/follow-ups",
       summary: "Due and overdue follow-ups per owner",
-      description: `Due: within \`horizonHours\` (default 24) from now; overdue: before now. Each owner lists at most \`limit\` leads (1–1000, default ${FOLLOW_UPS_LISTED_PER_OWNER}), the most urgent first; \`due\` and \`overdue\` count them all.`,
+      description: `Due: falling due within \`horizonHours\` (default 24) from now; overdue: past its deadline. An agreed follow-up day is due during that day and overdue once it is over, in the calendar of \`utcOffsetMinutes\`. \`owner\` keeps one rep's leads, in the lists and the totals alike. Each owner lists at most \`limit\` leads (1–1000, default ${FOLLOW_UPS_LISTED_PER_OWNER}), the most urgent first; \`due\` and \`overdue\` count them all.`,
       query: FollowUpsQueryText,
       answer: (rows, query, viewer, now) => {
         const report = followUpsDue(rows, {
           viewer,
           now,
           maxLeadsPerOwner: query.limit ?? FOLLOW_UPS_LISTED_PER_OWNER,
+          utcOffsetMinutes: offsetOf(query),
+          ...(query.owner === undefined ? {} : { ownerId: query.owner }),
           ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
         });
-        const owners = report.owners.filter(
-          (owner) => query.owner === undefined || owner.ownerId === query.owner,
-        );
         return E.right({
           asOf: iso(now),
           due: report.due,
           overdue: report.overdue,
-          owners: owners.map((owner) => ({
+          owners: report.owners.map((owner) => ({
             ...owner,
             leads: owner.leads.map((lead) => ({ ...lead, dueAt: iso(lead.dueAt) })),
           })),

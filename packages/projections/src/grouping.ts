@@ -1,7 +1,7 @@
 import type { PeriodGranularity, UtcOffsetMinutes } from "./calendar-period.js";
 import type { LeadSummary } from "./lead-summary.js";
 
-/** What report figures can be broken down by (DOMAIN.md §6). */
+/** What report figures can be broken down by (docs/domain.md §6). */
 export type ReportDimension =
   | "channel"
   | "sourceClass"

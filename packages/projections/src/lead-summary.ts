@@ -15,7 +15,7 @@ import type {
 export type LeadStage = "new" | "contacted" | "visited" | "converted" | "purged";
 
 /**
- * One row per lead: the non-personal facts the views read (ARCHITECTURE.md §4). Times are
+ * One row per lead: the non-personal facts the views read (docs/architecture.md). Times are
  * epoch milliseconds of business time (`occurredAt`), except {@link enteredAt}, the time
  * the capture was recorded. `null` means "not yet" for times and "to be confirmed" for
  * capture attributes. See docs/metrics.md for how each field is derived.
@@ -61,7 +61,7 @@ export interface LeadSummary {
   readonly revision: number;
 }
 
-/** Active leads make up the pipeline: every lead not purged (DOMAIN.md §2: purge removes it). */
+/** Active leads make up the pipeline: every lead not purged (docs/domain.md §2). */
 export const isActive = (row: LeadSummary): boolean => row.purgedAt === null;
 
 /**

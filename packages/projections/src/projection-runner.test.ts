@@ -4,7 +4,11 @@ import * as E from "fp-ts/lib/Either.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInMemoryReadModelStore } from "./in-memory-read-model-store.js";
 import type { LeadSummary } from "./lead-summary.js";
-import { createProjectionRunner, type ProjectionRunner } from "./projection-runner.js";
+import {
+  createProjectionRunner,
+  type ProjectionRunner,
+  type RebuildProgress,
+} from "./projection-runner.js";
 import type { ReadModelStore } from "./read-model-store.js";
 import { summarizeLog } from "./summary-batch.js";
 import type { ProjectionProblem } from "./summary-input.js";
@@ -148,6 +152,25 @@ describe("the projection runner", () => {
     const stored = await readModel.load();
     expect(E.isRight(stored) && sorted(stored.right.summaries)).toEqual(before);
     expect(runner.status().phase).toBe("live");
+  });
+
+  it("tells a rebuild's progress: each batch read, then the rows written", async () => {
+    const { events, runner } = setUp(createInMemoryReadModelStore(), 50);
+    const last = await feed(events, history);
+    const told: RebuildProgress[] = [];
+    expect(E.isRight(await runner.rebuild({ onProgress: (p) => told.push(p) }))).toBe(true);
+    const reading = told.filter((p) => p.step === "reading");
+    const writing = told.filter((p) => p.step === "writing");
+    // One report a batch of 50, in order, ending at the whole log; then the writes.
+    expect(reading.map((p) => p.events)).toEqual(
+      Array.from({ length: Math.ceil(history.length / 50) }, (_, i) =>
+        Math.min((i + 1) * 50, history.length),
+      ),
+    );
+    expect(reading.at(-1)?.position).toBe(last);
+    const leads = summarizeLog(await readLog(events)).size;
+    expect(writing).toEqual([{ step: "writing", rows: leads, totalRows: leads }]);
+    expect(told.indexOf(writing[0] as RebuildProgress)).toBe(reading.length);
   });
 
   it("skips and reports what it cannot use", async () => {

@@ -67,6 +67,22 @@ export type ProjectionPhase =
   | "retrying"
   | "stopped";
 
+/**
+ * How far a rebuild has come, told after each batch: first the log is read and folded
+ * (`events` so far, up to `position`), then the rows are written (`rows` of `totalRows`).
+ * The log's length is not known to the runner; a caller that wants a share of the whole
+ * counts the events itself (e.g. the `leadledger rebuild` command).
+ */
+export type RebuildProgress =
+  | { readonly step: "reading"; readonly events: number; readonly position: GlobalPosition }
+  | { readonly step: "writing"; readonly rows: number; readonly totalRows: number };
+
+/** How a rebuild reports on itself. */
+export interface RebuildOptions {
+  /** Called after each batch read and each batch of rows written; it must not throw. */
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
 export interface ProjectionStatus {
   readonly phase: ProjectionPhase;
   readonly checkpoint: GlobalPosition | undefined;
@@ -92,7 +108,7 @@ export interface ProjectionRunner {
    * Replays the whole log into a fresh model beside the live one, swaps it in, and
    * follows on from there. Readers see the old model until the swap.
    */
-  rebuild(): Promise<E.Either<ProjectionFailure, void>>;
+  rebuild(options?: RebuildOptions): Promise<E.Either<ProjectionFailure, void>>;
   /** The current rows. The same array is returned until the next commit. */
   summaries(): readonly LeadSummary[];
   summary(leadId: string): LeadSummary | undefined;
@@ -360,7 +376,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       waiters.clear();
     },
 
-    async rebuild() {
+    async rebuild(rebuildOptions) {
+      const onProgress = rebuildOptions?.onProgress;
       const at = await pause();
       phase = "rebuilding";
       const started = await readModel.startRebuild();
@@ -374,6 +391,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       // once costs one write per lead instead of one per event.
       const fresh = new Map<string, LeadSummary>();
       let rebuiltTo: GlobalPosition | undefined;
+      let eventsRead = 0;
       for (;;) {
         const read = await events.readAll({
           ...(rebuiltTo === undefined ? {} : { after: rebuiltTo }),
@@ -390,6 +408,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           for (const [leadId, row] of projected.changed) fresh.set(leadId, row);
           report(projected.problems);
           rebuiltTo = last.position;
+          eventsRead += read.right.length;
+          onProgress?.({ step: "reading", events: eventsRead, position: last.position });
         }
         if (read.right.length < batchSize) break;
       }
@@ -408,6 +428,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
             if (E.isLeft(written)) fail(written.left, at);
             return E.isLeft(written) ? written : RIGHT;
           }
+          onProgress?.({
+            step: "writing",
+            rows: Math.min(start + REBUILD_WRITE_ROWS, all.length),
+            totalRows: all.length,
+          });
         }
       }
       const swapped = await target.swap();

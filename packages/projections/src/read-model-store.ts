@@ -35,7 +35,7 @@ export interface ReadModelRebuild {
 }
 
 /**
- * Where the lead summaries and their checkpoint are kept (ARCHITECTURE.md §4). Rows and
+ * Where the lead summaries and their checkpoint are kept (docs/architecture.md). Rows and
  * checkpoint are written in one transaction, so a crash never applies an event twice nor
  * skips one: after a restart the runner resumes from exactly what was stored.
  */

@@ -187,7 +187,7 @@ export const applyToDraft = (
 };
 
 /**
- * The summary fold (ARCHITECTURE.md §4): the row after one more event of its lead. Pure
+ * The summary fold (docs/architecture.md): the row after one more event of its lead. Pure
  * and total over valid streams. `undefined` means the event cannot apply: it is not a
  * capture and the lead has no row.
  */

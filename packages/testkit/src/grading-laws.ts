@@ -9,7 +9,7 @@ import {
 import * as fc from "fast-check";
 import { arbLeadFacts, arbLeadHistory } from "./arbitraries.js";
 
-/** The laws every grading policy must obey (DOMAIN.md §4). */
+/** The laws every grading policy must obey (docs/domain.md §4). */
 export type GradingLaw =
   | "total"
   | "deterministic"
@@ -58,7 +58,7 @@ const check = (
 };
 
 /**
- * Checks a grading policy against the five laws of DOMAIN.md §4 with fast-check, and
+ * Checks a grading policy against the five laws of docs/domain.md §4 with fast-check, and
  * throws a {@link GradingLawViolation} naming the first law broken and a counterexample.
  * Run it in your own test suite on the policy you plug into the ledger.
  */

@@ -1,5 +1,6 @@
 import {
   Channel,
+  CURRENT_SCHEMA_VERSION,
   type GlobalPosition,
   type JsonObject,
   LEAD_STREAM_PREFIX,
@@ -200,8 +201,9 @@ const calendarDay = (millis: number): string => iso(millis).slice(0, 10);
  * nothing after `LeadPurged`, at most one `LeadConverted`, no `LeadGraded` after it,
  * business times (`occurredAt`) never before the acquisition nor after `recordedAt`,
  * `recordedAt` non-decreasing along the log, a purge after a flag (or at once on an erasure
- * request), a contact after a flag clearing it. Captures come late (> 24 h) now and then,
- * with a late-entry reason; first contacts are mostly within 24 h, sometimes late, sometimes
+ * request), a contact after a flag clearing it, a conversion after a follow-up, an agreed
+ * next follow-up day after its contact. Captures come late (> 24 h) now and then, with a
+ * late-entry reason (sealed, as all free text is); first contacts are mostly within 24 h, sometimes late, sometimes
  * never; some leads are graded, visited, reassigned, amended, converted, flagged, purged.
  * `contact-reservation-*` events are interleaved, as the ledger writes them. Personal
  * parts are a dummy envelope; hashes are random hex (projections check neither).
@@ -336,7 +338,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
           region: region === "tbc" ? TBC : region,
         },
         owner: rep.owner,
-        ...(late ? { lateEntryReason: "展会结束后统一录入" } : {}),
+        // A late capture's reason is sealed in the personal part, as all free text is.
         personal: ENVELOPE,
       }),
     );
@@ -373,7 +375,6 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       const amendChannel = channel === "tbc" ? dice.pick(CHANNELS) : undefined;
       const amendRegion = region === "tbc" ? dice.pick(REGIONS) : undefined;
       const data = interned.get(`A|${amendChannel}|${amendRegion}`, () => ({
-        reason: "补充待确认信息",
         ...(amendChannel === undefined ? {} : { source: { channel: amendChannel } }),
         classification:
           amendRegion === undefined ? { needType: "special" } : { region: amendRegion },
@@ -447,9 +448,10 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
       converted = true;
       const convertedAt = at + Math.floor(dice.between(HOUR, 10 * DAY));
       const amount = dice.int(5, 80) * 10_000;
+      // The contract reference is sealed in the personal part.
       plan(
         "LeadConverted",
-        { contractRef: `HT-${dice.hex(8)}`, dealValue: { amount, currency: "CNY" } },
+        { dealValue: { amount, currency: "CNY" }, personal: ENVELOPE },
         convertedAt,
       );
       // After-sale return visits (回访) may follow a conversion.
@@ -522,7 +524,8 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
                 basis: { kind: "rule", policy: "default", version: "1" },
                 reasons: ["engagement"],
               }
-            : { grade, basis: { kind: "manual", reason: "面谈后判断" }, reasons: ["manual"] },
+            : // A manual grade's reason is sealed in the personal part.
+              { grade, basis: { kind: "manual" }, reasons: [], personal: ENVELOPE },
         ),
         when,
       );
@@ -552,11 +555,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
         "LeadAssigned",
         interned.get(
           `S|${(from.owner as { repId: string }).repId}|${(target.owner as { repId: string }).repId}`,
-          () => ({
-            from: from.owner,
-            to: target.owner,
-            reason: "工作调整",
-          }),
+          () => ({ from: from.owner, to: target.owner, personal: ENVELOPE }),
         ),
         when,
         heads[from.department] as JsonObject,
@@ -625,7 +624,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
             actor: next.actor,
             commandId: `cmd-${sequence}`,
             hash: dice.hex(64),
-            schemaVersion: 1,
+            schemaVersion: CURRENT_SCHEMA_VERSION,
           };
     yield {
       id: dice.uuid(),

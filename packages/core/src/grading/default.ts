@@ -20,7 +20,7 @@ const atLeast = (grade: Grade, floor: Grade): Grade =>
 const atMost = (grade: Grade, cap: Grade): Grade => (rankOf[grade] > rankOf[cap] ? cap : grade);
 
 /**
- * The documented default policy (docs/grading.md), after DOMAIN.md §4:
+ * The documented default policy (docs/grading.md), after docs/domain.md §4:
  * - high: stated intent, at least two conversations, and either two detailed terms
  *   discussed or an on-site inspection;
  * - medium: a preliminary or stated intent, any detailed term, a request for materials,

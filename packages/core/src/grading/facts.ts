@@ -3,7 +3,7 @@ import type { Intent, RequirementsFit } from "../lead/values.js";
 import { confirmedValue, DETAILED_TOPICS } from "../lead/values.js";
 
 /**
- * What a grading policy may judge a lead by (DOMAIN.md §4): how often it communicates,
+ * What a grading policy may judge a lead by (docs/domain.md §4): how often it communicates,
  * what it talks about, how much attention it pays to the terms, whether it fits the
  * requirements. Derived from the lead's state; times are epoch milliseconds.
  */

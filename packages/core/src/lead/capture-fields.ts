@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { EmailAddress } from "./email-address.js";
 import {
   AreaRange,
   CalendarDate,
@@ -14,7 +15,7 @@ import {
   SourceClass,
 } from "./values.js";
 
-// The fields of DOMAIN.md §1.1, split by whether they identify a person or a company's
+// The fields of docs/domain.md §1.1, split by whether they identify a person or a company's
 // contact. The personal ones are encrypted before they reach any store; the rest stay
 // plain so statistics need no keys and survive a purge.
 
@@ -61,11 +62,11 @@ export const MessagingHandle = t.strict(
   "MessagingHandle",
 );
 
-/** Contact channels (personal: encrypted). */
+/** Contact channels (personal: encrypted). The e-mail must be an address. */
 export const ContactChannels = t.strict(
   {
     phone: text,
-    email: text,
+    email: confirmable(EmailAddress),
     fax: text,
     messaging: confirmable(MessagingHandle),
     address: text,
@@ -73,6 +74,16 @@ export const ContactChannels = t.strict(
   "ContactChannels",
 );
 export type ContactChannels = t.TypeOf<typeof ContactChannels>;
+
+/**
+ * Contact channels as recorded history holds them: events recorded before e-mail was
+ * validated may hold any text there, and history is never rewritten. Only for decoding
+ * stored events: every command gives {@link ContactChannels}.
+ */
+export const RecordedContactChannels = t.strict(
+  { ...ContactChannels.type.props, email: text },
+  "RecordedContactChannels",
+);
 
 /** 需求信息 (plain). */
 export const Needs = t.strict(

@@ -24,13 +24,17 @@ import {
   VisitKind,
 } from "./values.js";
 
-// Every command names its own id (reused on retries: the idempotency key) and the
+// Every command names its own id (reused on retries: the idempotency key) and may name the
 // business time it happened; the ledger adds who and when it was recorded.
 
 /**
  * A command that is one object: the common fields and its own, required and optional.
  * One exact codec over plain members strips unknown keys once; an intersection of strict
  * members would copy the command once per member and merge the copies on every decode.
+ *
+ * `occurredAt` may be left out: the ledger then takes the moment it records the command.
+ * It does so after it has compared a retry with the command as first sent, so that a retry
+ * without the business time replays instead of differing by a default (issue 12).
  */
 const objectCommand = <T extends string, R extends t.Props, O extends t.Props>(
   type: T,
@@ -43,16 +47,15 @@ const objectCommand = <T extends string, R extends t.Props, O extends t.Props>(
         type: t.literal(type),
         commandId: CommandId,
         leadId: LeadId,
-        occurredAt: Instant,
         ...required,
       }),
-      t.partial({ correlationId: Identifier, ...optional }),
+      t.partial({ occurredAt: Instant, correlationId: Identifier, ...optional }),
     ]),
     type,
   );
 
 /**
- * 獲取與收集, 錄入: a new lead with everything of DOMAIN.md §1.1. `leadId` may be left
+ * 獲取與收集, 錄入: a new lead with everything of docs/domain.md §1.1. `leadId` may be left
  * out: it is then derived from the command id, so a retried capture finds its lead.
  */
 export const CaptureLead = t.exact(
@@ -154,6 +157,8 @@ export const AmendLead = objectCommand(
     source: t.exact(t.partial(Source.type.props)),
     classification: t.exact(t.partial(Classification.type.props)),
     ...AmendedPersonal.props,
+    // The amendment's e-mail is validated; the event's codec reads any recorded text.
+    contact: t.exact(t.partial(ContactChannels.type.props)),
   },
 );
 export type AmendLead = t.TypeOf<typeof AmendLead>;
@@ -197,8 +202,23 @@ export const LeadCommand = t.union(
   ],
   "LeadCommand",
 );
-export type LeadCommand = t.TypeOf<typeof LeadCommand>;
+/**
+ * A command as a caller sends it and the ledger accepts it: `occurredAt` may be missing.
+ * Idempotency compares retries in this form.
+ */
+export type SubmittedLeadCommand = t.TypeOf<typeof LeadCommand>;
+/** A command with its business time: what `decide` takes. A capture's is `acquiredAt`. */
+export type LeadCommand = WithBusinessTime<SubmittedLeadCommand>;
+type WithBusinessTime<C> = C extends { readonly type: "CaptureLead" }
+  ? C
+  : C & { readonly occurredAt: Instant };
 export type LeadCommandType = LeadCommand["type"];
+
+/** The command with `occurredAt` defaulted to `now`, the moment the ledger records it. */
+export const withBusinessTime = (command: SubmittedLeadCommand, now: Instant): LeadCommand =>
+  command.type === "CaptureLead" || command.occurredAt !== undefined
+    ? (command as LeadCommand)
+    : ({ ...command, occurredAt: now } as LeadCommand);
 
 /** Each command's codec by its `type`: decoding against one member gives errors about it alone. */
 export const LEAD_COMMAND_CODECS = {
@@ -218,12 +238,12 @@ export const LEAD_COMMAND_CODECS = {
  * Decodes a command: by its `type` when that names a command, so that a malformed
  * RecordContact is reported against RecordContact only; against the whole union otherwise.
  */
-export const decodeLeadCommand = (input: unknown): t.Validation<LeadCommand> => {
+export const decodeLeadCommand = (input: unknown): t.Validation<SubmittedLeadCommand> => {
   const type =
     typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;
   if (typeof type === "string" && Object.hasOwn(LEAD_COMMAND_CODECS, type)) {
     return decodeUnchanged(
-      LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, LeadCommand>,
+      LEAD_COMMAND_CODECS[type as LeadCommandType] as t.Decoder<unknown, SubmittedLeadCommand>,
       input,
     );
   }

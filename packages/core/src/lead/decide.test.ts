@@ -17,8 +17,10 @@ import {
 } from "@leadledger/testkit";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../access/actor.js";
+import type { LeadCommand } from "./commands.js";
+import { isRedacted } from "./events.js";
 
-// One spec per MUST rule of DOMAIN.md §3 (rule 9, duplicates, is the ledger's and is
+// One spec per MUST rule of docs/domain.md §3 (rule 9, duplicates, is the ledger's and is
 // specified in ledger.test.ts). Each fails if its rule is taken out of `decide`.
 
 const ctx = { actor: repActor, now: "2026-11-20T00:00:00.000Z" };
@@ -136,19 +138,193 @@ describe("rule 4: a manual grade needs a reason; a rule grade names its policy",
 
 describe("rule 5: converting twice is refused; the grade is frozen after conversion", () => {
   it("refuses a second conversion", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(convertLead({ commandId: "convert-2" } as never))
       .thenFails("lead.already-converted");
   });
   it("refuses a grade after conversion", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(gradeLead({ commandId: "grade-2" }))
       .thenFails("grade.frozen-after-conversion");
   });
   it("still records after-sale return visits (回访), without re-grading", () => {
-    given(ctx, captured, convertLead())
+    given(ctx, captured, recordContact(), convertLead())
       .when(recordVisit({ kind: "call-on", occurredAt: "2026-11-12T00:00:00.000Z" } as never))
       .thenEmits([{ type: "LeadVisited" }]);
+  });
+});
+
+describe("a conversion ends a follow-up: it needs a contact or visit at or before it", () => {
+  // Conversion rate and cycle count a lead from its first follow-up on (docs/metrics.md):
+  // a conversion without one would drop out of every figure.
+  it("refuses a conversion of a lead never contacted nor visited", () => {
+    given(ctx, captured).when(convertLead()).thenFails("conversion.before-follow-up");
+  });
+  it("refuses a conversion dated before the first contact", () => {
+    given(ctx, captured, recordContact({ occurredAt: "2026-11-10T02:00:00.001Z" } as never))
+      .when(convertLead())
+      .thenFails("conversion.before-follow-up");
+  });
+  it("refuses a conversion dated before every follow-up, in whatever order they came", () => {
+    given(
+      ctx,
+      captured,
+      recordContact({ occurredAt: "2026-11-12T00:00:00.000Z" } as never),
+      recordContact({ commandId: "c-2", occurredAt: "2026-11-11T00:00:00.000Z" } as never),
+    )
+      .when(convertLead())
+      .thenFails("conversion.before-follow-up");
+  });
+  it("accepts a conversion at the very moment of the first contact", () => {
+    given(ctx, captured, recordContact({ occurredAt: "2026-11-10T02:00:00.000Z" } as never))
+      .when(convertLead())
+      .thenEmits([{ type: "LeadConverted" }]);
+  });
+  it("accepts a conversion after a visit alone: a visit is a follow-up", () => {
+    given(ctx, captured, recordVisit())
+      .when(convertLead())
+      .thenEmits([{ type: "LeadConverted" }]);
+  });
+});
+
+describe("an agreed next follow-up day is not before the contact's own day", () => {
+  it("refuses a next follow-up day before the contact's day", () => {
+    given(ctx, captured)
+      .when(recordContact({ nextFollowUpOn: "2026-11-01" } as never))
+      .thenFails("follow-up.before-contact");
+  });
+  it("accepts the contact's own day and later days", () => {
+    for (const nextFollowUpOn of ["2026-11-02", "2026-11-03"]) {
+      given(ctx, captured)
+        .when(recordContact({ nextFollowUpOn } as never))
+        .thenEvents((events) => expect(events[0]?.type).toBe("LeadContacted"));
+    }
+  });
+  it("reads the contact's day in the offset its time is written with", () => {
+    // 2026-11-03T01:00Z: still the 2nd for a rep at UTC−05:00 ...
+    given(ctx, captured)
+      .when(
+        recordContact({
+          occurredAt: "2026-11-02T20:00:00-05:00",
+          nextFollowUpOn: "2026-11-02",
+        } as never),
+      )
+      .thenEvents((events) => expect(events[0]?.type).toBe("LeadContacted"));
+    // ... and already the 3rd for a rep at UTC+08:00, for whom the 2nd is yesterday.
+    given(ctx, captured)
+      .when(
+        recordContact({
+          occurredAt: "2026-11-03T09:00:00+08:00",
+          nextFollowUpOn: "2026-11-02",
+        } as never),
+      )
+      .thenFails("follow-up.before-contact");
+  });
+});
+
+describe("free text is personal: none of it is written in the clear", () => {
+  // Reps type names into every free-text field (issue 12); only the personal part is
+  // encrypted and erased by a purge. Each field carries a marker that must not appear in
+  // the plain part or the metadata of any event the command makes.
+  const marker = (field: string) => `MARKER-${field}-张伟`;
+  const cases: ReadonlyArray<{ readonly history: readonly LeadCommand[]; command: LeadCommand }> = [
+    {
+      history: [],
+      command: captureLead({
+        lateEntryReason: marker("lateEntryReason"),
+        correlationId: marker("capture-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: recordContact({
+        summary: marker("summary"),
+        outcomeNotes: marker("outcomeNotes"),
+        nextStep: marker("nextStep"),
+        correlationId: marker("contact-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: recordVisit({
+        purpose: marker("purpose"),
+        objective: marker("objective"),
+        result: marker("result"),
+        correlationId: marker("visit-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: gradeLead({
+        reason: marker("grade-reason"),
+        correlationId: marker("grade-correlationId"),
+      }),
+    },
+    {
+      history: [captured],
+      command: gradeLead({
+        by: "rule",
+        grade: undefined,
+        reason: undefined,
+        correlationId: marker("rule-grade-correlationId"),
+      }),
+    },
+    {
+      history: [captured, recordContact()],
+      command: convertLead({
+        contractRef: marker("contractRef"),
+        correlationId: marker("convert-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: assignLead({
+        reason: marker("assign-reason"),
+        correlationId: marker("assign-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: amendLead({
+        reason: marker("amend-reason"),
+        correlationId: marker("amend-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured],
+      command: flagForPurge({
+        note: marker("flag-note"),
+        correlationId: marker("flag-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured, flagForPurge()],
+      command: clearPurgeFlag({
+        note: marker("clear-note"),
+        correlationId: marker("clear-correlationId"),
+      } as never),
+    },
+    {
+      history: [captured, flagForPurge()],
+      command: purgeLead({
+        recheckNote: marker("recheckNote"),
+        correlationId: marker("purge-correlationId"),
+      } as never),
+    },
+  ];
+  it.each(cases)("$command.type keeps every free-text field in the personal part", (c) => {
+    given(managerCtx, ...c.history)
+      .when(c.command)
+      .thenEvents((events) => {
+        expect(events.length).toBeGreaterThan(0);
+        for (const event of events) {
+          const { personal, ...plain } = event.data as { personal?: unknown };
+          const clear = JSON.stringify({ plain, metadata: event.metadata });
+          expect(clear, `${event.type} in the clear`).not.toContain("MARKER-");
+          // What the command said is kept, sealed: nothing is lost by moving it.
+          expect(JSON.stringify(personal ?? {}), event.type).toContain("MARKER-");
+        }
+      });
   });
 });
 
@@ -246,12 +422,15 @@ describe("rule 8: an entry more than 24 hours after acquisition needs a late-ent
       .when(captureLead())
       .thenEvents((events) => expect(events[0]?.type).toBe("LeadCaptured"));
   });
-  it("accepts a late capture with a reason, and records it", () => {
+  it("accepts a late capture with a reason, and records it in the personal part", () => {
     given({ ...ctx, now: "2026-11-05T01:00:00.000Z" })
       .when(captureLead({ lateEntryReason: "business cards typed in after the fair" } as never))
       .thenEvents((events) => {
         const first = events[0];
-        expect(first?.type === "LeadCaptured" && first.data.lateEntryReason).toBe(
+        if (first?.type !== "LeadCaptured") throw new Error("no capture");
+        expect("lateEntryReason" in first.data).toBe(false);
+        const personal = first.data.personal;
+        expect(personal !== undefined && !isRedacted(personal) && personal.lateEntryReason).toBe(
           "business cards typed in after the fair",
         );
       });

@@ -7,10 +7,10 @@ import type { GradeAssessment, GradingPolicy } from "../grading/policy.js";
 import type { LeadCommand } from "./commands.js";
 import type { LeadError } from "./errors.js";
 import { leadError } from "./errors.js";
-import type { LeadEvent, LeadEventMetadata } from "./events.js";
+import type { LeadEvent, LeadEventMetadata, Tracing } from "./events.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
-import type { Instant, LeadId } from "./values.js";
+import type { CalendarDate, Identifier, Instant, LeadId } from "./values.js";
 import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
@@ -32,7 +32,7 @@ type Decision = E.Either<LeadError, readonly LeadEvent[]>;
 
 /**
  * Decides what a command means for a lead: the events to record, or why not. Pure and
- * total. Enforces the MUST rules of DOMAIN.md §3 that one lead's history can answer;
+ * total. Enforces the MUST rules of docs/domain.md §3 that one lead's history can answer;
  * duplicates (rule 9) need the store and are the ledger's part, and so is the scope check
  * of who may see which lead.
  */
@@ -56,11 +56,24 @@ export const decide = (
     recordedAt,
     actor: context.actor,
     commandId: command.commandId,
-    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
   };
+  const tracing = tracingOf(command);
 
   switch (command.type) {
     case "RecordContact": {
+      // A follow-up agreed for a day before the contact itself is a typing error, and would
+      // make the lead overdue the moment it is recorded.
+      if (
+        command.nextFollowUpOn !== undefined &&
+        command.nextFollowUpOn < contactDayOf(command.occurredAt)
+      ) {
+        return E.left(
+          leadError("follow-up.before-contact", {
+            nextFollowUpOn: command.nextFollowUpOn,
+            contactOn: contactDayOf(command.occurredAt),
+          }),
+        );
+      }
       const contacted: LeadEvent = {
         type: "LeadContacted",
         data: {
@@ -77,11 +90,14 @@ export const decide = (
             summary: command.summary,
             outcomeNotes: command.outcomeNotes,
             nextStep: command.nextStep,
+            ...tracing,
           }),
         },
         metadata,
       };
-      return E.right(withFollowUpEffects(state, [contacted], "contact", metadata, context));
+      return E.right(
+        withFollowUpEffects(state, [contacted], "contact", metadata, tracing, context),
+      );
     }
     case "RecordVisit": {
       const visited: LeadEvent = {
@@ -95,11 +111,12 @@ export const decide = (
             purpose: command.purpose,
             objective: command.objective,
             result: command.result,
+            ...tracing,
           }),
         },
         metadata,
       };
-      return E.right(withFollowUpEffects(state, [visited], "visit", metadata, context));
+      return E.right(withFollowUpEffects(state, [visited], "visit", metadata, tracing, context));
     }
     case "GradeLead": {
       // Rule 5: after conversion the grade no longer changes.
@@ -113,30 +130,50 @@ export const decide = (
         return E.right([
           {
             type: "LeadGraded",
+            // The reason is the rep's own words: personal. `reasons` holds a policy's.
             data: {
               grade: command.grade,
-              basis: { kind: "manual", reason },
-              reasons: [reason],
+              basis: { kind: "manual" },
+              reasons: [],
               ...(command.valueTier !== undefined ? { valueTier: command.valueTier } : {}),
+              ...personalPart({ reason, ...tracing }),
             },
             metadata,
           },
         ]);
       }
-      return E.right([ruleGrade(state, metadata, context)]);
+      return E.right([ruleGrade(state, metadata, tracing, context)]);
     }
-    case "ConvertLead":
+    case "ConvertLead": {
       // Rule 5: converting twice is refused.
       if (state.stage === "converted") {
         return E.left(leadError("lead.already-converted", { leadId: state.leadId }));
       }
+      // A conversion is the end of a follow-up: conversion rate and cycle count a lead
+      // from its first follow-up on (docs/metrics.md), so one before it is refused rather
+      // than left out of every figure.
+      const convertedAt = instantToMillis(command.occurredAt);
+      if (state.firstFollowUpAt === undefined || convertedAt < state.firstFollowUpAt) {
+        return E.left(
+          leadError("conversion.before-follow-up", {
+            leadId: state.leadId,
+            occurredAt: command.occurredAt,
+            firstFollowUpAt:
+              state.firstFollowUpAt === undefined ? null : millisToInstant(state.firstFollowUpAt),
+          }),
+        );
+      }
       return E.right([
         {
           type: "LeadConverted",
-          data: { contractRef: command.contractRef, dealValue: command.dealValue },
+          data: {
+            dealValue: command.dealValue,
+            ...personalPart({ contractRef: command.contractRef, ...tracing }),
+          },
           metadata,
         },
       ]);
+    }
     case "AssignLead": {
       const from = state.owner;
       if (from.repId === command.to.repId && from.department === command.to.department) {
@@ -156,7 +193,7 @@ export const decide = (
           data: {
             from,
             to: command.to,
-            ...(command.reason !== undefined ? { reason: command.reason } : {}),
+            ...personalPart({ reason: command.reason, ...tracing }),
           },
           metadata,
         },
@@ -178,11 +215,10 @@ export const decide = (
         {
           type: "LeadAmended",
           data: {
-            reason,
             ...(needs !== undefined ? { needs } : {}),
             ...(source !== undefined ? { source } : {}),
             ...(classification !== undefined ? { classification } : {}),
-            ...personalPart({ party, contact, referrerName }),
+            ...personalPart({ party, contact, referrerName, reason, ...tracing }),
           },
           metadata,
         },
@@ -198,7 +234,7 @@ export const decide = (
           data: {
             reason: command.reason,
             ...(command.duplicateOf !== undefined ? { duplicateOf: command.duplicateOf } : {}),
-            ...personalPart({ note: command.note }),
+            ...personalPart({ note: command.note, ...tracing }),
           },
           metadata,
         },
@@ -210,7 +246,7 @@ export const decide = (
       return E.right([
         {
           type: "PurgeFlagCleared",
-          data: { cause: "recheck", ...personalPart({ note: command.note }) },
+          data: { cause: "recheck", ...personalPart({ note: command.note, ...tracing }) },
           metadata,
         },
       ]);
@@ -245,7 +281,7 @@ export const decide = (
               ? "erasure-request"
               : (state.purgeFlag?.reason ?? "erasure-request"),
             erasureRequest,
-            ...personalPart({ recheckNote: command.recheckNote }),
+            ...personalPart({ recheckNote: command.recheckNote, ...tracing }),
           },
           metadata,
         },
@@ -297,8 +333,8 @@ const decideCapture = (
     recordedAt: millisToInstant(context.now),
     actor: context.actor,
     commandId: command.commandId,
-    ...(command.correlationId !== undefined ? { correlationId: command.correlationId } : {}),
   };
+  const tracing = tracingOf(command);
   const captured: LeadEvent = {
     type: "LeadCaptured",
     data: {
@@ -307,9 +343,6 @@ const decideCapture = (
       source: command.source,
       classification: command.classification,
       owner: command.owner,
-      ...(command.lateEntryReason !== undefined
-        ? { lateEntryReason: command.lateEntryReason }
-        : {}),
       ...(command.renewedConsent !== undefined ? { renewedConsent: true as const } : {}),
       personal: {
         party: command.party,
@@ -318,13 +351,17 @@ const decideCapture = (
         ...(command.renewedConsent !== undefined
           ? { consentEvidence: command.renewedConsent.evidence }
           : {}),
+        ...(command.lateEntryReason !== undefined
+          ? { lateEntryReason: command.lateEntryReason }
+          : {}),
+        ...tracing,
       },
     },
     metadata,
   };
   const capturedState = evolve(undefined, captured);
   if (capturedState === undefined) return E.right([captured]);
-  return E.right([captured, ruleGrade(capturedState, metadata, context)]);
+  return E.right([captured, ruleGrade(capturedState, metadata, tracing, context)]);
 };
 
 const checkBusinessTime = (
@@ -370,6 +407,7 @@ const assess = (
 const ruleGrade = (
   state: LeadState,
   metadata: LeadEventMetadata,
+  tracing: Tracing,
   context: DecisionContext,
   assessment: NamedAssessment = assess(state, metadata, context),
 ): LeadEvent => {
@@ -379,7 +417,9 @@ const ruleGrade = (
     data: {
       grade: assessment.grade,
       basis: { kind: "rule", policy, version },
+      // The policy's own text, the same for every lead it judges alike: not personal.
       reasons: [...assessment.reasons],
+      ...personalPart({ ...tracing }),
     },
     metadata,
   };
@@ -395,11 +435,12 @@ const withFollowUpEffects = (
   events: readonly LeadEvent[],
   cause: "contact" | "visit",
   metadata: LeadEventMetadata,
+  tracing: Tracing,
   context: DecisionContext,
 ): readonly LeadEvent[] => {
   const result: LeadEvent[] = [...events];
   if (state.purgeFlag !== undefined) {
-    result.push({ type: "PurgeFlagCleared", data: { cause }, metadata });
+    result.push({ type: "PurgeFlagCleared", data: { cause, ...personalPart(tracing) }, metadata });
   }
   let after: LeadState | undefined = state;
   for (const event of result) after = evolve(after, event);
@@ -415,9 +456,23 @@ const withFollowUpEffects = (
     current.basis.kind === "rule" &&
     current.basis.policy === assessment.policy &&
     current.basis.version === assessment.version;
-  if (!unchanged) result.push(ruleGrade(after, metadata, context, assessment));
+  if (!unchanged) result.push(ruleGrade(after, metadata, tracing, context, assessment));
   return result;
 };
+
+/**
+ * The tracing ids a command brought: sealed with each of its events' personal parts, since
+ * a caller may write a name into them (issue 12).
+ */
+const tracingOf = (command: { readonly correlationId?: Identifier }): Tracing =>
+  command.correlationId === undefined ? {} : { correlationId: command.correlationId };
+
+/**
+ * The calendar day of a contact: the date as its `occurredAt` is written, in the offset it
+ * is written with (UTC for `Z`, and for a time the ledger filled in). The agreed next
+ * follow-up day is a day of the same calendar.
+ */
+const contactDayOf = (occurredAt: Instant): CalendarDate => occurredAt.slice(0, 10) as CalendarDate;
 
 /** The personal part of an event, left out altogether when the command brought none. */
 const personalPart = <P extends Record<string, unknown>>(

@@ -12,9 +12,11 @@ export type LeadError =
   | { readonly code: "lead.already-converted"; readonly leadId: string }
   | {
       readonly code: "lead.duplicate";
-      readonly existingLeadId: string;
+      /** Only when the actor reaches that lead: otherwise it is someone's, not whose. */
+      readonly existingLeadId?: string;
       readonly matchedOn: "phone" | "email";
     }
+  /** Told to any capturer, so that they obtain renewed consent; nothing about whose lead it was. */
   | { readonly code: "lead.suppressed"; readonly matchedOn: "phone" | "email" }
   | {
       readonly code: "time.before-acquisition";
@@ -23,6 +25,18 @@ export type LeadError =
     }
   | { readonly code: "time.in-future"; readonly occurredAt: string; readonly now: string }
   | { readonly code: "capture.late-entry-reason-required"; readonly hoursLate: number }
+  | {
+      readonly code: "follow-up.before-contact";
+      readonly nextFollowUpOn: string;
+      readonly contactOn: string;
+    }
+  | {
+      readonly code: "conversion.before-follow-up";
+      readonly leadId: string;
+      readonly occurredAt: string;
+      /** The lead's first contact or visit; `null` when it has none. */
+      readonly firstFollowUpAt: string | null;
+    }
   | { readonly code: "grade.reason-required" }
   | { readonly code: "grade.frozen-after-conversion"; readonly leadId: string }
   | { readonly code: "purge.not-flagged"; readonly leadId: string }

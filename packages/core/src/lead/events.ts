@@ -2,10 +2,10 @@ import * as t from "io-ts";
 import {
   Classification,
   CompanyParty,
-  ContactChannels,
   IndividualParty,
   Needs,
   Party,
+  RecordedContactChannels,
   Source,
 } from "./capture-fields.js";
 import {
@@ -18,13 +18,13 @@ import {
   Direction,
   Grade,
   Identifier,
-  Instant,
   Intent,
   LeadId,
   Money,
   NonEmptyString,
   Owner,
   PurgeReason,
+  RecordedInstant,
   RequirementsFit,
   Topic,
   ValueTier,
@@ -44,7 +44,19 @@ export const isRedacted = (value: unknown): value is Redacted =>
   (value as { redacted?: unknown }).redacted === true;
 
 // Each event is declared as its plain part (kept in the clear, read by projections without
-// keys) and, where it has one, its personal part (encrypted at rest, redacted after purge).
+// keys) and its personal part (encrypted at rest, redacted after purge). Whatever a person
+// types in free text goes into the personal part: reps write names into reasons and notes
+// (issue 12), and only the personal part is erased by a purge. docs/privacy.md lists both.
+
+/**
+ * Ids that tie an event to a request or a conversation elsewhere. A caller may write
+ * anything into them, a person's name included, so they are sealed with the event's
+ * personal part (schema version 2 on) rather than kept in the clear in the metadata.
+ */
+export const TRACING_PROPS = { correlationId: Identifier, causationId: Identifier };
+/** The tracing ids of an event, in its personal part. */
+export const Tracing = t.partial(TRACING_PROPS, "Tracing");
+export type Tracing = t.TypeOf<typeof Tracing>;
 
 /** LeadCaptured — plain part. */
 export const CapturedFacts = t.intersection([
@@ -55,14 +67,17 @@ export const CapturedFacts = t.intersection([
     classification: Classification,
     owner: Owner,
   }),
-  t.partial({ lateEntryReason: NonEmptyString, renewedConsent: t.literal(true) }),
+  t.partial({ renewedConsent: t.literal(true) }),
 ]);
-/** LeadCaptured — personal part. */
+/** LeadCaptured — personal part: who, how to reach them, and why the entry came late. */
 export const CapturedPersonal = t.intersection([
-  t.strict({ party: Party, contact: ContactChannels }),
+  t.strict({ party: Party, contact: RecordedContactChannels }),
   t.partial({
     referrerName: confirmable(NonEmptyString),
     consentEvidence: NonEmptyString,
+    /** Why the entry came more than 24 h after acquisition (rule 8), in the rep's words. */
+    lateEntryReason: NonEmptyString,
+    ...TRACING_PROPS,
   }),
 ]);
 export type CapturedPersonal = t.TypeOf<typeof CapturedPersonal>;
@@ -84,19 +99,29 @@ export const ContactedPersonal = t.partial({
   summary: NonEmptyString,
   outcomeNotes: NonEmptyString,
   nextStep: NonEmptyString,
+  ...TRACING_PROPS,
 });
 
+/**
+ * How a grade was set: by a named policy, or by hand. A manual grade's reason is the
+ * rep's own words and lives in the event's personal part ({@link GradedPersonal}).
+ */
 export const GradeBasis = t.union([
   t.strict({ kind: t.literal("rule"), policy: NonEmptyString, version: NonEmptyString }),
-  t.strict({ kind: t.literal("manual"), reason: NonEmptyString }),
+  t.strict({ kind: t.literal("manual") }),
 ]);
 export type GradeBasis = t.TypeOf<typeof GradeBasis>;
 
-/** LeadGraded — plain only. */
+/**
+ * LeadGraded — plain part. `reasons` are the policy's own reasons (its text, not a
+ * person's): empty for a manual grade.
+ */
 export const GradedFacts = t.intersection([
   t.strict({ grade: Grade, basis: GradeBasis, reasons: t.array(t.string) }),
   t.partial({ valueTier: ValueTier }),
 ]);
+/** LeadGraded — personal part: why a rep set the grade by hand (rule 4). */
+export const GradedPersonal = t.partial({ reason: NonEmptyString, ...TRACING_PROPS });
 
 /** LeadVisited — plain part. */
 export const VisitedFacts = t.strict({
@@ -110,27 +135,29 @@ export const VisitedPersonal = t.partial({
   purpose: NonEmptyString,
   objective: NonEmptyString,
   result: NonEmptyString,
+  ...TRACING_PROPS,
 });
 
-/** LeadConverted — plain only. */
-export const ConvertedFacts = t.strict({ contractRef: NonEmptyString, dealValue: Money });
+/** LeadConverted — plain part: what the statistics count. */
+export const ConvertedFacts = t.strict({ dealValue: Money });
+/**
+ * LeadConverted — personal part: the contract's reference, free text that often carries
+ * the customer's name.
+ */
+export const ConvertedPersonal = t.partial({ contractRef: NonEmptyString, ...TRACING_PROPS });
 
-/** LeadAssigned — plain only. */
-export const AssignedFacts = t.intersection([
-  t.strict({ from: Owner, to: Owner }),
-  t.partial({ reason: NonEmptyString }),
-]);
+/** LeadAssigned — plain part. */
+export const AssignedFacts = t.strict({ from: Owner, to: Owner });
+/** LeadAssigned — personal part: why, in the words of whoever reassigned it. */
+export const AssignedPersonal = t.partial({ reason: NonEmptyString, ...TRACING_PROPS });
 
 /** LeadAmended — plain part: the non-personal capture fields that changed. */
-export const AmendedFacts = t.intersection([
-  t.strict({ reason: NonEmptyString }),
-  t.partial({
-    needs: t.exact(t.partial(Needs.type.props)),
-    source: t.exact(t.partial(Source.type.props)),
-    classification: t.exact(t.partial(Classification.type.props)),
-  }),
-]);
-/** LeadAmended — personal part: the personal capture fields that changed. */
+export const AmendedFacts = t.partial({
+  needs: t.exact(t.partial(Needs.type.props)),
+  source: t.exact(t.partial(Source.type.props)),
+  classification: t.exact(t.partial(Classification.type.props)),
+});
+/** The personal capture fields an amendment may change (also the command's fields). */
 export const AmendedPersonal = t.partial({
   party: t.union([
     t.intersection([
@@ -142,10 +169,15 @@ export const AmendedPersonal = t.partial({
       t.exact(t.partial(IndividualParty.type.props)),
     ]),
   ]),
-  contact: t.exact(t.partial(ContactChannels.type.props)),
+  contact: t.exact(t.partial(RecordedContactChannels.type.props)),
   referrerName: confirmable(NonEmptyString),
 });
 export type AmendedPersonal = t.TypeOf<typeof AmendedPersonal>;
+/** LeadAmended — personal part: the personal fields that changed, and why. */
+export const AmendmentPersonal = t.intersection([
+  AmendedPersonal,
+  t.partial({ reason: NonEmptyString, ...TRACING_PROPS }),
+]);
 
 /** LeadFlaggedForPurge — plain part. */
 export const FlaggedForPurgeFacts = t.intersection([
@@ -153,7 +185,7 @@ export const FlaggedForPurgeFacts = t.intersection([
   t.partial({ duplicateOf: LeadId }),
 ]);
 /** A free-text note (personal: it may name people). */
-export const NotePersonal = t.partial({ note: NonEmptyString });
+export const NotePersonal = t.partial({ note: NonEmptyString, ...TRACING_PROPS });
 
 /** PurgeFlagCleared — plain part: what cleared it. */
 export const PurgeFlagClearedFacts = t.strict({
@@ -163,20 +195,21 @@ export const PurgeFlagClearedFacts = t.strict({
 /** LeadPurged — plain part. */
 export const PurgedFacts = t.strict({ reason: PurgeReason, erasureRequest: t.boolean });
 /** LeadPurged — personal part: what the re-check (再次核实) found. */
-export const PurgedPersonal = t.partial({ recheckNote: NonEmptyString });
+export const PurgedPersonal = t.partial({ recheckNote: NonEmptyString, ...TRACING_PROPS });
 
 /**
- * The vocabulary of a lead stream: for each event type its plain codec and, where the
- * event carries personal data, its personal codec.
+ * The vocabulary of a lead stream: for each event type its plain codec and its personal
+ * codec. Every event may carry a personal part (its tracing ids at least); it is left out
+ * when the command brought nothing for it.
  */
 export const LEAD_EVENT_SCHEMAS = {
   LeadCaptured: { facts: CapturedFacts, personal: CapturedPersonal },
   LeadContacted: { facts: ContactedFacts, personal: ContactedPersonal },
-  LeadGraded: { facts: GradedFacts, personal: undefined },
+  LeadGraded: { facts: GradedFacts, personal: GradedPersonal },
   LeadVisited: { facts: VisitedFacts, personal: VisitedPersonal },
-  LeadConverted: { facts: ConvertedFacts, personal: undefined },
-  LeadAssigned: { facts: AssignedFacts, personal: undefined },
-  LeadAmended: { facts: AmendedFacts, personal: AmendedPersonal },
+  LeadConverted: { facts: ConvertedFacts, personal: ConvertedPersonal },
+  LeadAssigned: { facts: AssignedFacts, personal: AssignedPersonal },
+  LeadAmended: { facts: AmendedFacts, personal: AmendmentPersonal },
   LeadFlaggedForPurge: { facts: FlaggedForPurgeFacts, personal: NotePersonal },
   PurgeFlagCleared: { facts: PurgeFlagClearedFacts, personal: NotePersonal },
   LeadPurged: { facts: PurgedFacts, personal: PurgedPersonal },
@@ -189,38 +222,38 @@ export const LEAD_EVENT_TYPES = Object.keys(LEAD_EVENT_SCHEMAS) as readonly Lead
 
 /** The plain facts of an event of type K. */
 export type LeadEventFacts<K extends LeadEventType> = t.TypeOf<Schemas[K]["facts"]>;
-/** The personal part of an event of type K, in the clear (never for events without one). */
-export type LeadEventPersonal<K extends LeadEventType> = Schemas[K]["personal"] extends t.Mixed
-  ? t.TypeOf<Schemas[K]["personal"]>
-  : never;
+/** The personal part of an event of type K, in the clear. */
+export type LeadEventPersonal<K extends LeadEventType> = t.TypeOf<Schemas[K]["personal"]>;
 
-/** The envelope metadata of every lead event (DOMAIN.md §2). */
-export const LeadEventMetadata = t.intersection(
-  [
-    t.strict({
-      leadId: LeadId,
-      occurredAt: Instant,
-      recordedAt: Instant,
-      actor: ActorRecord,
-      commandId: CommandId,
-    }),
-    t.partial({ correlationId: Identifier, causationId: Identifier }),
-  ],
+/**
+ * The envelope metadata of every lead event (docs/domain.md §2). Correlation and causation ids
+ * are no longer metadata: they are sealed in the personal part ({@link Tracing}). Events of
+ * schema version 1 kept them here; reading them lifts them into the personal part.
+ */
+export const LeadEventMetadata = t.strict(
+  {
+    leadId: LeadId,
+    // Recorded instants: history written before the calendar check stays readable.
+    occurredAt: RecordedInstant,
+    recordedAt: RecordedInstant,
+    actor: ActorRecord,
+    commandId: CommandId,
+  },
   "LeadEventMetadata",
 );
 export type LeadEventMetadata = t.TypeOf<typeof LeadEventMetadata>;
 
 /**
- * A lead event as the domain sees it: plain facts, and (for types that have one) the
- * personal part in the clear — or {@link Redacted} once the lead was purged.
+ * A lead event as the domain sees it: plain facts, and the personal part in the clear —
+ * or {@link Redacted} once the lead was purged; absent when the event has none or it was
+ * read without being opened.
  */
 export type LeadEvent = {
   [K in LeadEventType]: {
     readonly type: K;
-    readonly data: LeadEventFacts<K> &
-      (Schemas[K]["personal"] extends t.Mixed
-        ? { readonly personal?: LeadEventPersonal<K> | Redacted }
-        : unknown);
+    readonly data: LeadEventFacts<K> & {
+      readonly personal?: LeadEventPersonal<K> | Redacted;
+    };
     readonly metadata: LeadEventMetadata;
   };
 }[LeadEventType];

@@ -5,6 +5,7 @@ import type {
   Grade,
   Intent,
   Money,
+  NonEmptyString,
   Owner,
   PurgeReason,
   RequirementsFit,
@@ -20,7 +21,13 @@ export type LeadStage = "active" | "converted" | "purged";
 export interface CurrentGrade {
   readonly grade: Grade;
   readonly basis: GradeBasis;
+  /** The policy's reasons; empty for a manual grade. */
   readonly reasons: readonly string[];
+  /**
+   * Why a rep set the grade by hand: personal, so present only when the grade's event was
+   * read with the lead's key, and {@link Redacted} after a purge.
+   */
+  readonly reason: NonEmptyString | Redacted | undefined;
   readonly valueTier: ValueTier | undefined;
   readonly at: number;
   /** A manual grade pins the grade: rule re-grading stops until a grade by rule. */
@@ -48,6 +55,8 @@ export interface LeadState {
   readonly inboundContactCount: number;
   readonly firstContactAt: number | undefined;
   readonly lastContactAt: number | undefined;
+  /** The earliest business time of a contact or a visit: where the follow-up cycle starts. */
+  readonly firstFollowUpAt: number | undefined;
   readonly agreedNextFollowUpOn: string | undefined;
   /** Distinct topics discussed in contacts and visits, in first-discussed order. */
   readonly topics: readonly Topic[];
@@ -67,7 +76,12 @@ export interface LeadState {
       }
     | undefined;
   readonly conversion:
-    | { readonly at: number; readonly contractRef: string; readonly dealValue: Money }
+    | {
+        readonly at: number;
+        /** Personal (it often names the customer): as for {@link CurrentGrade.reason}. */
+        readonly contractRef: NonEmptyString | Redacted | undefined;
+        readonly dealValue: Money;
+      }
     | undefined;
   readonly purge: { readonly at: number; readonly reason: PurgeReason } | undefined;
   /** The latest recording time seen: the ledger never records an event before it. */
@@ -109,6 +123,30 @@ const mergePersonal = (
 type LeadEventOfAmended = Extract<LeadEvent, { type: "LeadAmended" }>;
 
 /**
+ * The captured personal data as the state keeps it: without the capture's tracing ids,
+ * which describe the command, not the lead.
+ */
+const capturedPersonalOf = (
+  personal: CapturedPersonal | Redacted | undefined,
+): CapturedPersonal | Redacted | undefined => {
+  if (personal === undefined || isRedacted(personal)) return personal;
+  if (personal.correlationId === undefined && personal.causationId === undefined) return personal;
+  const { correlationId: _correlation, causationId: _causation, ...captured } = personal;
+  return captured;
+};
+
+/** One field of an event's personal part: the field, redacted, or unknown (not opened). */
+const personalField = <K extends string, V>(
+  personal: { readonly [P in K]?: V } | Redacted | undefined,
+  key: K,
+): V | Redacted | undefined =>
+  personal === undefined ? undefined : isRedacted(personal) ? REDACTED : personal[key];
+
+/** Still readable personal data in the state is hidden once the lead is purged. */
+const redactedIfKnown = <V>(value: V | Redacted | undefined): V | Redacted | undefined =>
+  value === undefined ? undefined : REDACTED;
+
+/**
  * The fold: the lead after one more event. Total — an event that cannot apply to the state
  * (any event before the capture, a second capture) leaves the state unchanged, because
  * `decide` never produces one and a fold must not fail on history it is handed.
@@ -128,11 +166,12 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       needs: data.needs,
       source: data.source,
       classification: data.classification,
-      personal: data.personal,
+      personal: capturedPersonalOf(data.personal),
       contactCount: 0,
       inboundContactCount: 0,
       firstContactAt: undefined,
       lastContactAt: undefined,
+      firstFollowUpAt: undefined,
       agreedNextFollowUpOn: undefined,
       topics: [],
       intent: "none",
@@ -163,6 +202,8 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       if (data.direction === "inbound") next.inboundContactCount = state.inboundContactCount + 1;
       next.firstContactAt =
         state.firstContactAt === undefined ? at : Math.min(state.firstContactAt, at);
+      next.firstFollowUpAt =
+        state.firstFollowUpAt === undefined ? at : Math.min(state.firstFollowUpAt, at);
       if (isLatest) {
         next.lastContactAt = at;
         next.agreedNextFollowUpOn = data.nextFollowUpOn;
@@ -176,6 +217,8 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       const data = event.data;
       const inspection = data.kind === "inspection";
       next.visitCount = state.visitCount + 1;
+      next.firstFollowUpAt =
+        state.firstFollowUpAt === undefined ? at : Math.min(state.firstFollowUpAt, at);
       if (inspection) next.inspectionCount = state.inspectionCount + 1;
       next.inspectionWithStatedIntent =
         state.inspectionWithStatedIntent || (inspection && data.intent === "stated");
@@ -190,6 +233,7 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
         grade: data.grade,
         basis: data.basis,
         reasons: data.reasons,
+        reason: personalField<"reason", NonEmptyString>(data.personal, "reason"),
         valueTier: data.valueTier ?? state.grade?.valueTier,
         at,
         pinned: data.basis.kind === "manual",
@@ -200,7 +244,10 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       next.stage = "converted";
       next.conversion = {
         at,
-        contractRef: event.data.contractRef,
+        contractRef: personalField<"contractRef", NonEmptyString>(
+          event.data.personal,
+          "contractRef",
+        ),
         dealValue: event.data.dealValue,
       };
       return next;
@@ -230,6 +277,15 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       next.stage = "purged";
       next.purge = { at, reason: event.data.reason };
       next.personal = state.personal === undefined ? undefined : REDACTED;
+      if (state.grade !== undefined) {
+        next.grade = { ...state.grade, reason: redactedIfKnown(state.grade.reason) };
+      }
+      if (state.conversion !== undefined) {
+        next.conversion = {
+          ...state.conversion,
+          contractRef: redactedIfKnown(state.conversion.contractRef),
+        };
+      }
       return next;
   }
 };
@@ -256,6 +312,7 @@ const copyOf = (state: LeadState): Mutable<LeadState> => ({
   inboundContactCount: state.inboundContactCount,
   firstContactAt: state.firstContactAt,
   lastContactAt: state.lastContactAt,
+  firstFollowUpAt: state.firstFollowUpAt,
   agreedNextFollowUpOn: state.agreedNextFollowUpOn,
   topics: state.topics,
   intent: state.intent,

@@ -1,7 +1,11 @@
 import type { JsonObject, RecordedEvent } from "../store/event-store.js";
+import { FREE_TEXT_SEALED_UPCASTERS } from "./free-text-upcasters.js";
 
-/** The schema version every event is written with today. */
-export const CURRENT_SCHEMA_VERSION = 1;
+/**
+ * The schema version every event is written with today. Version 2 seals every free-text
+ * field and the tracing ids in the personal part; version 1 kept them in the clear.
+ */
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /**
  * Turns one event type from one schema version into the next. Stored history is never
@@ -12,6 +16,12 @@ export const CURRENT_SCHEMA_VERSION = 1;
  * still verifies. `upcastPersonal` works on the personal part once it is opened with the
  * lead's key; a purged lead's personal part stays redacted and is not upcast. A step that
  * changes only one of the two leaves the other out.
+ *
+ * `liftPersonal` is for a version that kept personal data in the clear: given that
+ * version's stored plain part and metadata, it returns those fields in the next version's
+ * personal shape (and `upcast` drops them from the plain part). A reader then finds them
+ * in the personal part, redacted after a purge like the rest of it — though the plaintext
+ * stays where it was stored.
  */
 export interface EventUpcaster {
   readonly type: string;
@@ -19,14 +29,14 @@ export interface EventUpcaster {
   readonly fromVersion: number;
   readonly upcast?: (data: JsonObject) => JsonObject;
   readonly upcastPersonal?: (personal: JsonObject) => JsonObject;
+  readonly liftPersonal?: (data: JsonObject, metadata: JsonObject) => JsonObject | undefined;
 }
 
 /**
- * leadledger's own upcasters, in order. Empty while version 1 is the only one ever
- * written; a change to an event's stored shape adds its upcaster here, together with the
- * bump of {@link CURRENT_SCHEMA_VERSION}.
+ * leadledger's own upcasters, in order: a change to an event's stored shape adds its
+ * upcaster here, together with the bump of {@link CURRENT_SCHEMA_VERSION}.
  */
-export const LEAD_EVENT_UPCASTERS: readonly EventUpcaster[] = [];
+export const LEAD_EVENT_UPCASTERS: readonly EventUpcaster[] = [...FREE_TEXT_SEALED_UPCASTERS];
 
 /** The schema version an event was written with: events from before versioning count as 1. */
 export const schemaVersionOf = (event: { readonly metadata: JsonObject }): number => {
@@ -77,6 +87,34 @@ export const upcastPersonal = (
     opened = step.upcastPersonal(opened);
   }
   return opened;
+};
+
+/**
+ * The personal fields an event of an older version kept in the clear, in the current
+ * personal shape: what each step's `liftPersonal` found, carried through the later steps'
+ * `upcastPersonal`. `undefined` for a current event and whenever nothing was lifted.
+ */
+export const personalKeptInTheClear = (
+  recorded: RecordedEvent,
+  upcasters: readonly EventUpcaster[] = LEAD_EVENT_UPCASTERS,
+  currentVersion: number = CURRENT_SCHEMA_VERSION,
+): JsonObject | undefined => {
+  let version = schemaVersionOf(recorded);
+  if (version >= currentVersion) return undefined;
+  let data = recorded.data;
+  let lifted: JsonObject | undefined;
+  while (version < currentVersion) {
+    const step = stepFrom(upcasters, recorded.type, version);
+    // What earlier steps lifted is in this version's shape: it is upcast like a sealed part.
+    if (lifted !== undefined && step?.upcastPersonal !== undefined) {
+      lifted = step.upcastPersonal(lifted);
+    }
+    const found = step?.liftPersonal?.(data, recorded.metadata);
+    if (found !== undefined && Object.keys(found).length > 0) lifted = { ...lifted, ...found };
+    if (step?.upcast !== undefined) data = step.upcast(data);
+    version++;
+  }
+  return lifted;
 };
 
 const stepFrom = (

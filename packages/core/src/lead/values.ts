@@ -36,15 +36,108 @@ export type NonEmptyString = t.TypeOf<typeof NonEmptyString>;
 export interface InstantBrand {
   readonly Instant: unique symbol;
 }
+
+/**
+ * The years an {@link Instant} may name, in its own offset: a lead's business times, and
+ * the ranges a view is asked for, lie between 1900 and 9999. Year 0000 and the like are
+ * typing errors, and five-digit years have no ISO-8601 form without a sign.
+ */
+export const EARLIEST_INSTANT_YEAR = 1900;
+/** The last year an {@link Instant} or a {@link CalendarDate} may name. */
+export const LATEST_YEAR = 9999;
+/**
+ * The first year a {@link CalendarDate} may name: the first whole year of the Gregorian
+ * calendar (ISO 8601 needs an agreement for earlier ones). A company's founding date may
+ * be centuries old (老字号), so days reach further back than instants.
+ */
+export const EARLIEST_DATE_YEAR = 1583;
+/** How far from UTC an offset may be: the world's zones lie between −12:00 and +14:00. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-/** A moment as an ISO-8601 timestamp with an explicit offset, e.g. `2026-11-25T08:00:00Z`. */
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const EARLIEST_INSTANT = Date.UTC(EARLIEST_INSTANT_YEAR, 0, 1);
+const LATEST_INSTANT = Date.UTC(LATEST_YEAR, 11, 31, 23, 59, 59, 999);
+
+/** The number written by the ASCII digits of `text` from `from` to `to` (exclusive). */
+const digitsAt = (text: string, from: number, to: number): number => {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+};
+
+/** The days of a month of the Gregorian calendar (month 1–12). */
+const daysInMonth = (year: number, month: number): number =>
+  month === 2
+    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
+
+/** Whether `YYYY-MM-DD` at the start of `text` names a day of the calendar from `earliestYear`. */
+const isCalendarDay = (text: string, earliestYear: number): boolean => {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  return (
+    year >= earliestYear &&
+    year <= LATEST_YEAR &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
+  );
+};
+
+/**
+ * Whether text of the instant pattern names a moment that exists: a day of the calendar,
+ * a time of day (no 24:00, no leap second), an offset of a real zone, within the years.
+ * `Date.parse` alone would shift 2026-02-30 to 03-02; checking the fields first means
+ * every instant accepted reads back as the fields it was written with.
+ */
+const isPossibleInstant = (text: string): boolean => {
+  if (!isCalendarDay(text, EARLIEST_INSTANT_YEAR)) return false;
+  if (digitsAt(text, 11, 13) > 23 || digitsAt(text, 14, 16) > 59 || digitsAt(text, 17, 19) > 59) {
+    return false;
+  }
+  if (text.charCodeAt(text.length - 1) !== 90 /* Z */) {
+    const minutes = digitsAt(text, text.length - 2, text.length);
+    const hours = digitsAt(text, text.length - 5, text.length - 3);
+    if (minutes > 59 || hours * 60 + minutes > MAX_OFFSET_MINUTES) return false;
+  }
+  // The offset may carry a moment of the first or last year over the range's edge.
+  const millis = Date.parse(text);
+  return millis >= EARLIEST_INSTANT && millis <= LATEST_INSTANT;
+};
+
+/**
+ * A moment as an ISO-8601 timestamp with an explicit offset, e.g. `2026-11-25T08:00:00Z`:
+ * a day that exists (2026-02-30 is refused, not read as 03-02), a time of day 00:00:00 to
+ * 23:59:59 with up to nine decimals, an offset up to ±14:00, years
+ * {@link EARLIEST_INSTANT_YEAR}–{@link LATEST_YEAR} (docs/errors.md).
+ */
 export const Instant = t.brand(
+  t.string,
+  (s): s is t.Branded<string, InstantBrand> => INSTANT_PATTERN.test(s) && isPossibleInstant(s),
+  "Instant",
+);
+export type Instant = t.TypeOf<typeof Instant>;
+
+/**
+ * An instant as recorded history holds it: the pattern and a moment `Date.parse` can read.
+ * Events recorded before {@link Instant} checked the calendar may hold a day it now
+ * refuses (2026-02-30, read then and now as 2026-03-02); they stay readable, since history
+ * is never rewritten. Only for decoding stored events: every input is an {@link Instant}.
+ */
+export const RecordedInstant = t.brand(
   t.string,
   (s): s is t.Branded<string, InstantBrand> =>
     INSTANT_PATTERN.test(s) && Number.isFinite(Date.parse(s)),
   "Instant",
 );
-export type Instant = t.TypeOf<typeof Instant>;
+
 /** Milliseconds since the epoch of an instant that has been decoded. */
 export const instantToMillis = (instant: Instant): number => {
   // A command's two instants (occurred, recorded) are each read several times over: rule
@@ -76,11 +169,14 @@ let formatted = "" as Instant;
 export interface CalendarDateBrand {
   readonly CalendarDate: unique symbol;
 }
-/** A calendar day, `YYYY-MM-DD`, such as a follow-up date or a founding date. */
+/**
+ * A calendar day, `YYYY-MM-DD`, such as a follow-up date or a founding date: a day that
+ * exists in the Gregorian calendar, years {@link EARLIEST_DATE_YEAR}–{@link LATEST_YEAR}.
+ */
 export const CalendarDate = t.brand(
   t.string,
   (s): s is t.Branded<string, CalendarDateBrand> =>
-    /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    DATE_PATTERN.test(s) && isCalendarDay(s, EARLIEST_DATE_YEAR),
   "CalendarDate",
 );
 export type CalendarDate = t.TypeOf<typeof CalendarDate>;

@@ -37,9 +37,14 @@ const typesOf = async (ctx: ReturnType<typeof context>) => {
 describe("contact reservations", () => {
   it("reserving opens the identity's stream, and reserving again for the same lead is a no-op", async () => {
     const ctx = context();
-    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(E.right("reserved"));
+    const stream = reservationStreamName(secret, phone);
+    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(
+      E.right({ outcome: "reserved", written: [{ stream, overSuppression: false }] }),
+    );
     // Held already: the caller must not give it back if its command fails.
-    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(E.right("held"));
+    expect(await reserveIdentity(ctx, phone, LEAD, false)).toEqual(
+      E.right({ outcome: "held", written: [] }),
+    );
     expect(await typesOf(ctx)).toEqual([CONTACT_RESERVED]);
   });
 

@@ -4,7 +4,7 @@ import { leadError } from "../lead/errors.js";
 import type { EventStore, RecordedEvent } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { ContactIdentity } from "./contact-identity.js";
-import { reservationStreamName } from "./contact-identity.js";
+import { legacyReservationStreamName, reservationStreamName } from "./contact-identity.js";
 import { fromStoreError } from "./store-failure.js";
 
 // Rule 9 with nothing but the store: each normalised phone or e-mail has a stream named by
@@ -32,8 +32,6 @@ export interface ReservationContext {
 }
 
 const MAX_ATTEMPTS = 8;
-
-const RESERVED: Reservation = "reserved";
 
 const lastEvent = async (
   store: EventStore,
@@ -75,15 +73,68 @@ const appendAfter = async (
 };
 
 /**
- * What a reservation did: `reserved` the identity for the lead now, or found it `held` by
- * the lead already (a retried command). Only the first is the command's to undo.
+ * What a reservation did. `held`: the identity was the lead's already (a retried command),
+ * nothing is the command's to undo. `reserved`: it is the lead's now, by the streams
+ * `written`, each taken over a suppression (renewed consent) or not; if the command fails
+ * they are given back as they were found ({@link undoReservation}).
  */
-export type Reservation = "reserved" | "held";
+export interface Reservation {
+  readonly outcome: "reserved" | "held";
+  readonly written: readonly ReservationWritten[];
+}
+
+/** One reservation stream a reservation appended to. */
+export interface ReservationWritten {
+  readonly stream: string;
+  /** The stream's last word was a suppression: an undo puts it back, never a release. */
+  readonly overSuppression: boolean;
+}
+
+const HELD: Reservation = { outcome: "held", written: [] };
+
+/**
+ * Whether an identity's stream, ending in `last`, lets the lead have it: refused with
+ * `lead.duplicate` (naming the holder) when an active lead holds it, with `lead.suppressed`
+ * when the person asked to be erased and no renewed consent is given; `ours` when the lead
+ * holds it already.
+ */
+const standingOf = async (
+  context: ReservationContext,
+  last: RecordedEvent | undefined,
+  identity: ContactIdentity,
+  leadId: string,
+  renewedConsent: boolean,
+): Promise<E.Either<LeadError, "free" | "ours">> => {
+  if (last?.type === CONTACT_RESERVED) {
+    const holder = holderOf(last);
+    if (holder === leadId) return E.right("ours");
+    const status = await context.holderStatus(holder);
+    if (E.isLeft(status)) return status;
+    const recordedAt = Date.parse(String(last.metadata.recordedAt));
+    const abandoned =
+      status.right === "absent" && !(context.now - recordedAt < context.abandonedAfterMs);
+    if (status.right === "active" || (status.right === "absent" && !abandoned)) {
+      return E.left(
+        leadError("lead.duplicate", { existingLeadId: holder, matchedOn: identity.kind }),
+      );
+    }
+  }
+  if (last?.type === CONTACT_SUPPRESSED && !renewedConsent) {
+    return E.left(leadError("lead.suppressed", { matchedOn: identity.kind }));
+  }
+  return E.right("free");
+};
 
 /**
  * Reserves an identity for a lead. Refused with `lead.duplicate` (naming the holder) when
  * an active lead holds it, with `lead.suppressed` when the person asked to be erased and
  * no renewed consent is given.
+ *
+ * An e-mail whose legacy form differs from its normal form
+ * ({@link ContactIdentity.legacy}) is also looked up under the legacy name, where what was
+ * recorded before the normal form changed lives: a suppression there refuses, an active
+ * holder there is a duplicate. The usual identity has one form, and costs no more than
+ * one stream.
  */
 export const reserveIdentity = async (
   context: ReservationContext,
@@ -92,38 +143,79 @@ export const reserveIdentity = async (
   renewedConsent: boolean,
 ): Promise<E.Either<LeadError, Reservation>> => {
   const stream = reservationStreamName(context.secret, identity);
-  // Most identities are new: try to open their stream first, and read only when it exists.
-  const opened = await appendAfter(context, stream, undefined, CONTACT_RESERVED, {
+  const legacyStream = legacyReservationStreamName(context.secret, identity);
+  if (legacyStream === undefined) {
+    return reserveStream(context, stream, identity, leadId, renewedConsent);
+  }
+  // Read first, written last: a legacy name gains a holder only after its new name (renewed
+  // consent, below), so a capture that passes here meets any rival at the new name.
+  const legacyRead = await lastEvent(context.store, legacyStream);
+  if (E.isLeft(legacyRead)) return legacyRead;
+  const legacyLast = legacyRead.right;
+  const legacy = await standingOf(context, legacyLast, identity, leadId, renewedConsent);
+  if (E.isLeft(legacy)) {
+    if (legacy.left.code !== "lead.suppressed") return legacy;
+    // The person may be someone's active lead under the new form since: that is the answer
+    // then, as it is for a stream whose last word is a reservation.
+    const currentRead = await lastEvent(context.store, stream);
+    if (E.isLeft(currentRead)) return currentRead;
+    const current = await standingOf(context, currentRead.right, identity, leadId, false);
+    return E.isLeft(current) && current.left.code === "lead.duplicate" ? current : legacy;
+  }
+  const reserved = await reserveStream(context, stream, identity, leadId, renewedConsent);
+  if (E.isLeft(reserved) || legacyLast?.type !== CONTACT_SUPPRESSED) return reserved;
+  // Renewed consent over a suppression kept under the legacy name: recorded there too, so
+  // that the suppression ends with the consent, as it does under the new name (the lead's
+  // release or erasure later gives both names up).
+  const taken = await appendAfter(context, legacyStream, legacyLast, CONTACT_RESERVED, {
     leadId,
     kind: identity.kind,
   });
-  if (opened !== "conflict") return E.map(() => RESERVED)(opened);
+  // Written meanwhile by another ledger: its word stands there (a suppression kept is the
+  // safe side), and the new name holds this lead.
+  if (taken === "conflict") return reserved;
+  if (E.isLeft(taken)) {
+    await undoReservation(context, reserved.right, leadId);
+    return taken;
+  }
+  return E.right({
+    outcome: reserved.right.outcome,
+    written: [...reserved.right.written, { stream: legacyStream, overSuppression: true }],
+  });
+};
+
+/** {@link reserveIdentity} on one stream. */
+const reserveStream = async (
+  context: ReservationContext,
+  stream: string,
+  identity: ContactIdentity,
+  leadId: string,
+  renewedConsent: boolean,
+): Promise<E.Either<LeadError, Reservation>> => {
+  const data = { leadId, kind: identity.kind };
+  // Most identities are new: try to open their stream first, and read only when it exists.
+  const opened = await appendAfter(context, stream, undefined, CONTACT_RESERVED, data);
+  if (opened !== "conflict") {
+    return E.map(() => ({
+      outcome: "reserved" as const,
+      written: [{ stream, overSuppression: false }],
+    }))(opened);
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await lastEvent(context.store, stream);
     if (E.isLeft(read)) return read;
     const last = read.right;
-    if (last?.type === CONTACT_RESERVED) {
-      const holder = holderOf(last);
-      if (holder === leadId) return E.right("held");
-      const status = await context.holderStatus(holder);
-      if (E.isLeft(status)) return status;
-      const recordedAt = Date.parse(String(last.metadata.recordedAt));
-      const abandoned =
-        status.right === "absent" && !(context.now - recordedAt < context.abandonedAfterMs);
-      if (status.right === "active" || (status.right === "absent" && !abandoned)) {
-        return E.left(
-          leadError("lead.duplicate", { existingLeadId: holder, matchedOn: identity.kind }),
-        );
-      }
+    const standing = await standingOf(context, last, identity, leadId, renewedConsent);
+    if (E.isLeft(standing)) return standing;
+    if (standing.right === "ours") return E.right(HELD);
+    const appended = await appendAfter(context, stream, last, CONTACT_RESERVED, data);
+    if (appended !== "conflict") {
+      const overSuppression = last?.type === CONTACT_SUPPRESSED;
+      return E.map(() => ({
+        outcome: "reserved" as const,
+        written: [{ stream, overSuppression }],
+      }))(appended);
     }
-    if (last?.type === CONTACT_SUPPRESSED && !renewedConsent) {
-      return E.left(leadError("lead.suppressed", { matchedOn: identity.kind }));
-    }
-    const appended = await appendAfter(context, stream, last, CONTACT_RESERVED, {
-      leadId,
-      kind: identity.kind,
-    });
-    if (appended !== "conflict") return E.map(() => RESERVED)(appended);
   }
   return E.left(
     leadError("concurrency.conflict", {
@@ -135,9 +227,52 @@ export const reserveIdentity = async (
 };
 
 /**
+ * Gives back what a reservation wrote, when the command that made it fails: a stream it
+ * took over a suppression is suppressed again (renewed consent that was never recorded
+ * must not lift the suppression), any other is released.
+ */
+export const undoReservation = async (
+  context: Omit<ReservationContext, "holderStatus" | "abandonedAfterMs" | "secret">,
+  reservation: Reservation,
+  leadId: string,
+): Promise<E.Either<LeadError, void>> => {
+  for (const { stream, overSuppression } of reservation.written) {
+    const undone = await releaseReservation(context, stream, leadId, overSuppression, true);
+    if (E.isLeft(undone)) return undone;
+  }
+  return E.right(undefined);
+};
+
+/**
+ * A reservation stream a lead gives up when it is purged: one named by the lead's identity
+ * now, or, `onlyIfHeld`, one the lead may hold or not (the legacy name of an e-mail,
+ * reserved only if the lead was captured before the normal form changed).
+ */
+export interface ReservationToGiveUp {
+  readonly stream: string;
+  readonly onlyIfHeld: boolean;
+}
+
+/** The streams an identity's reservation may live in, for a purge to give up. */
+export const reservationsToGiveUp = (
+  secret: Uint8Array,
+  identity: ContactIdentity,
+): ReservationToGiveUp[] => {
+  const stream = reservationStreamName(secret, identity);
+  const legacy = legacyReservationStreamName(secret, identity);
+  return legacy === undefined
+    ? [{ stream, onlyIfHeld: false }]
+    : [
+        { stream, onlyIfHeld: false },
+        { stream: legacy, onlyIfHeld: true },
+      ];
+};
+
+/**
  * Gives an identity up: after a purge, after an amendment replaced it, or when a capture
  * that reserved it failed. With `suppress` (an erasure request) the identity is put on the
- * suppression list instead. An identity held by another lead is left alone.
+ * suppression list instead. An identity held by another lead is left alone; so is its
+ * legacy name unless the lead holds it.
  */
 export const releaseIdentity = async (
   context: Omit<ReservationContext, "holderStatus" | "abandonedAfterMs">,
@@ -145,7 +280,25 @@ export const releaseIdentity = async (
   leadId: string,
   suppress: boolean,
 ): Promise<E.Either<LeadError, void>> => {
-  const stream = reservationStreamName(context.secret, identity);
+  for (const { stream, onlyIfHeld } of reservationsToGiveUp(context.secret, identity)) {
+    const released = await releaseReservation(context, stream, leadId, suppress, onlyIfHeld);
+    if (E.isLeft(released)) return released;
+  }
+  return E.right(undefined);
+};
+
+/**
+ * {@link releaseIdentity} by the reservation stream's name: what an erasure has when the
+ * lead's personal data no longer opens and its reservations were found in the log instead.
+ * With `onlyIfHeld` nothing is written unless the lead holds the stream now.
+ */
+export const releaseReservation = async (
+  context: Omit<ReservationContext, "holderStatus" | "abandonedAfterMs" | "secret">,
+  stream: string,
+  leadId: string,
+  suppress: boolean,
+  onlyIfHeld = false,
+): Promise<E.Either<LeadError, void>> => {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await lastEvent(context.store, stream);
     if (E.isLeft(read)) return read;
@@ -153,7 +306,7 @@ export const releaseIdentity = async (
     const ours = last?.type === CONTACT_RESERVED && holderOf(last) === leadId;
     const heldByOther = last?.type === CONTACT_RESERVED && !ours;
     if (heldByOther) return E.right(undefined);
-    if (!suppress && !ours) return E.right(undefined);
+    if ((!suppress || onlyIfHeld) && !ours) return E.right(undefined);
     if (suppress && last?.type === CONTACT_SUPPRESSED) return E.right(undefined);
     const appended = await appendAfter(
       context,

@@ -6,9 +6,10 @@ import type { Actor } from "../access/actor.js";
 import { canReach } from "../access/actor.js";
 import { defaultGradingPolicy } from "../grading/default.js";
 import type { GradingPolicy } from "../grading/policy.js";
-import type { LeadCommand } from "../lead/commands.js";
-import { decodeLeadCommand } from "../lead/commands.js";
+import type { SubmittedLeadCommand } from "../lead/commands.js";
+import { decodeLeadCommand, withBusinessTime } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "../lead/decide.js";
+import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadError } from "../lead/errors.js";
 import { leadError } from "../lead/errors.js";
 import type { CapturedPersonal, LeadEvent } from "../lead/events.js";
@@ -18,26 +19,50 @@ import type { LeadState } from "../lead/state.js";
 import { foldLead, asOf as stateAsOf } from "../lead/state.js";
 import { leadStreamName } from "../lead/stream-name.js";
 import type { LeadId } from "../lead/values.js";
-import { ActorRecord, Instant, instantToMillis, LeadId as LeadIdCodec } from "../lead/values.js";
+import {
+  ActorRecord,
+  Instant,
+  instantToMillis,
+  LeadId as LeadIdCodec,
+  millisToInstant,
+} from "../lead/values.js";
 import { DATA_KEY_BYTES, newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup, KeyStore } from "../privacy/key-store.js";
 import { canonicalJson } from "../store/canonical-json.js";
-import type { EventStore, JsonValue, RecordedEvent } from "../store/event-store.js";
+import type { EventStore, GlobalPosition, JsonValue, RecordedEvent } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
-import { verifyHistory } from "../store/hash-chain.js";
+import { chainKeyOf, verifyHistory } from "../store/hash-chain.js";
+import type { CommandIndexOptions } from "./command-index.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import { contactIdentities } from "./contact-identity.js";
-import type { HolderStatus, Reservation, ReservationContext } from "./contact-reservations.js";
-import { releaseIdentity, reserveIdentity } from "./contact-reservations.js";
+import type {
+  HolderStatus,
+  Reservation,
+  ReservationContext,
+  ReservationToGiveUp,
+} from "./contact-reservations.js";
+import {
+  releaseIdentity,
+  releaseReservation,
+  reservationsToGiveUp,
+  reserveIdentity,
+  undoReservation,
+} from "./contact-reservations.js";
+import { reservationsHeldBy } from "./held-reservations.js";
+import { LeadCache } from "./lead-cache.js";
 import { leadIdForCapture } from "./lead-id.js";
 import type { LoadedLead } from "./loaded-lead.js";
 import {
   catchUpLoadedLead,
+  commandKey,
+  DEFAULT_COMMAND_INDEX,
   emptyLoadedLead,
+  findCommand,
   NO_REVISION,
   recordOnLoadedLead,
 } from "./loaded-lead.js";
+import { salvageLoadedLead } from "./salvaged-lead.js";
 import { fromStoreError } from "./store-failure.js";
 import { fromStoredEvent, toStoredEvents } from "./stored-event.js";
 import { newTimeOrderedId } from "./time-ordered-id.js";
@@ -64,10 +89,31 @@ export interface LeadLedgerDeps {
   readonly duplicatePolicy?: "refuse" | "flag";
   /** Region for phone numbers written without a country code. Defaults to CN. */
   readonly defaultPhoneRegion?: CountryCode;
-  /** How many leads the ledger keeps loaded between commands. Defaults to 10,000. */
+  /** At most how many leads (and data keys) the ledger keeps loaded. Defaults to 10,000. */
   readonly cacheSize?: number;
+  /**
+   * How many bytes the leads kept loaded may weigh together, by an estimate of each one's
+   * size; the least recently used go first. Defaults to 64 MiB.
+   */
+  readonly cacheBytes?: number;
+  /**
+   * How many of a loaded lead's latest commands keep their exact record for retries; an
+   * older command keeps a 32-bit fingerprint, and its retry reads the lead's stream.
+   * Defaults to 16.
+   */
+  readonly recentCommands?: number;
+  /** The fingerprint of a command key (tests force collisions with it). Defaults to FNV-1a. */
+  readonly commandFingerprint?: (key: string) => number;
   /** Event ids. Defaults to {@link newTimeOrderedId}: UUIDs version 7. */
   readonly newId?: () => string;
+  /**
+   * The global position from which every chain link in the store is keyed (the first
+   * event, for a store begun with keyed chains): an unkeyed link there is a break, left by
+   * someone who rewrote a stream without the key. Unknown for a store that holds events
+   * from before keyed chains until its checkpoints say (docs/operations.md, "Tamper
+   * evidence"); left out, an unkeyed link is accepted before a stream's first keyed one.
+   */
+  readonly keyedChainFrom?: GlobalPosition;
 }
 
 /** What a command did: where its events stand, and whether this was a retry of one done before. */
@@ -91,6 +137,8 @@ export interface ExecuteOptions {
 export interface LeadSnapshot {
   readonly state: LeadState;
   readonly revision: bigint;
+  /** The verdict on the whole stream's hash chain: a state read from a broken one is suspect. */
+  readonly verification: HistoryVerification;
 }
 
 /** One event of a lead's audit trail. */
@@ -144,7 +192,7 @@ const decodeInput = <A>(
 };
 
 /**
- * Builds a lead ledger over an event store and a key store (ARCHITECTURE.md §2).
+ * Builds a lead ledger over an event store and a key store (docs/architecture.md).
  */
 export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   if (deps.secret.length < 32) throw new RangeError("the ledger secret must be at least 32 bytes");
@@ -157,15 +205,34 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   const duplicatePolicy = deps.duplicatePolicy ?? "refuse";
   const region = deps.defaultPhoneRegion ?? "CN";
   const cacheSize = deps.cacheSize ?? 10_000;
+  const commandIndex: CommandIndexOptions = {
+    recent: deps.recentCommands ?? DEFAULT_COMMAND_INDEX.recent,
+    fingerprint: deps.commandFingerprint ?? DEFAULT_COMMAND_INDEX.fingerprint,
+  };
+  const newLoadedLead = (leadId: LeadId) => emptyLoadedLead(leadId, commandIndex);
   const newId = deps.newId ?? newTimeOrderedId;
   const contactSecret = new Uint8Array(
     hkdfSync("sha256", deps.secret, "leadledger", "contact-identity", 32),
   );
+  const chainKey = chainKeyOf(deps.secret);
+  const verifyChain = (recorded: readonly RecordedEvent[]): HistoryVerification =>
+    verifyHistory(
+      recorded,
+      deps.keyedChainFrom === undefined
+        ? { chainKey }
+        : { chainKey, keyedFrom: deps.keyedChainFrom },
+    );
+  // Lead ids derived from Idempotency-Keys: keyed, so that nobody can foretell them.
+  const captureIdSecret = new Uint8Array(
+    hkdfSync("sha256", deps.secret, "leadledger", "capture-lead-id", 32),
+  );
 
-  const leads = new Map<string, LoadedLead>();
+  // Bounded by memory: a lead's command index grows with its history (issue 12, item 17).
+  const leads = new LeadCache({ maxBytes: deps.cacheBytes ?? 64 * 2 ** 20, maxLeads: cacheSize });
   const keys = new Map<string, Uint8Array>();
   const queues = new Map<string, Promise<unknown>>();
 
+  /** The data keys' cache: 32 bytes a lead, bounded by count. */
   const remember = <V>(cache: Map<string, V>, id: string, value: V): void => {
     cache.delete(id);
     cache.set(id, value);
@@ -211,9 +278,14 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     return E.right(found.right);
   };
 
-  const digestOf = (key: Uint8Array, command: LeadCommand): string =>
+  /**
+   * What a retry is compared by: the command as its actor sent it, before any default is
+   * filled in (a retry without `occurredAt` is the same request), and the actor, whose
+   * command ids are their own.
+   */
+  const digestOf = (key: Uint8Array, actor: Actor, submitted: SubmittedLeadCommand): string =>
     createHmac("sha256", key)
-      .update(canonicalJson(command as JsonValue))
+      .update(canonicalJson({ actor, command: submitted } as unknown as JsonValue))
       .digest("base64url");
 
   interface FullLead {
@@ -223,8 +295,8 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   }
   /**
    * Reads a whole lead with its key. `opened` says which events' personal parts to
-   * decrypt: all for a history; for the lead's state only the capture and amendments,
-   * which are all its personal data is made of.
+   * decrypt: all for a history; for the lead's state only those it shows
+   * ({@link stateNeedsPersonal}).
    */
   const readFull = async (
     leadId: LeadId,
@@ -240,25 +312,78 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     return E.right({ recorded: read.right, events: events.right, keyStatus: key.right.status });
   };
 
-  /** The personal data a lead holds now: needed to find its reservations. */
+  /**
+   * The personal data a lead holds now, or held when it was purged: needed to find its
+   * reservations, also by an erasure that a crash interrupted after its `LeadPurged`
+   * (which redacts the folded state, and is the last event of a purged lead).
+   */
   const currentPersonal = async (
     leadId: LeadId,
   ): Promise<E.Either<LeadError, CapturedPersonal | undefined>> => {
     const full = await readFull(leadId, stateNeedsPersonal);
     if (E.isLeft(full)) return full;
-    const personal = foldLead(full.right.events)?.personal;
+    const events = full.right.events;
+    const purged = events[events.length - 1]?.type === "LeadPurged";
+    const personal = foldLead(purged ? events.slice(0, -1) : events)?.personal;
     return E.right(personal === undefined || isRedacted(personal) ? undefined : personal);
   };
 
   const holderStatus = async (holder: string): Promise<E.Either<LeadError, HolderStatus>> => {
     if (!LeadIdCodec.is(holder)) return E.right("absent");
-    const loaded = leads.get(holder) ?? emptyLoadedLead(holder);
+    const loaded = leads.get(holder) ?? newLoadedLead(holder);
     const caught = await catchUpLoadedLead(store, loaded);
     if (E.isLeft(caught)) return caught;
-    remember(leads, holder, caught.right);
+    leads.remember(caught.right);
     const state = caught.right.state;
     if (state === undefined) return E.right("absent");
     return E.right(state.stage === "purged" ? "purged" : "active");
+  };
+
+  /**
+   * Rule 9 as the actor may hear it: that the person is already someone's active lead, and
+   * whose only when the actor reaches that lead (docs/privacy.md, "What each role learns").
+   */
+  const duplicateAsSeenBy = async (actor: Actor, error: LeadError): Promise<LeadError> => {
+    if (error.code !== "lead.duplicate" || error.existingLeadId === undefined) return error;
+    const holder = error.existingLeadId;
+    const unnamed = leadError("lead.duplicate", { matchedOn: error.matchedOn });
+    if (!LeadIdCodec.is(holder)) return unnamed;
+    // holderStatus has just caught the holder up and cached it; if it has left the cache
+    // since, it is read afresh (never into the cached object: its own commands own that).
+    let owner = leads.get(holder)?.state?.owner;
+    if (owner === undefined) {
+      const fresh = await catchUpLoadedLead(store, newLoadedLead(holder));
+      owner = E.isRight(fresh) ? fresh.right.state?.owner : undefined;
+    }
+    return owner !== undefined && canReach(actor, owner) ? error : unnamed;
+  };
+
+  /**
+   * The reservation streams a lead holds: found from its personal data now, or, when that
+   * does not open (a damaged ciphertext, an event that does not decode, a key that is
+   * missing), by a scan of the log for the reservations naming the lead, so that a damaged
+   * lead can still be erased.
+   */
+  const heldReservations = async (
+    leadId: LeadId,
+    keyStatus: KeyLookup["status"],
+  ): Promise<E.Either<LeadError, readonly ReservationToGiveUp[]>> => {
+    // Without its key nothing personal of the lead opens: no use reading it to learn that.
+    if (keyStatus !== "missing") {
+      const personal = await currentPersonal(leadId);
+      if (E.isRight(personal)) {
+        return E.right(
+          contactIdentities(personal.right?.contact, region).flatMap((identity) =>
+            reservationsToGiveUp(contactSecret, identity),
+          ),
+        );
+      }
+      if (personal.left.code !== "history.undecodable") return personal;
+    }
+    const found = await reservationsHeldBy(store, leadId);
+    return E.map((streams: readonly string[]) =>
+      streams.map((stream) => ({ stream, onlyIfHeld: false })),
+    )(found);
   };
 
   const reservationContext = (commandId: string, now: number): ReservationContext => ({
@@ -281,13 +406,19 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
    */
   const completePurge = async (
     leadId: LeadId,
-    personal: CapturedPersonal | undefined,
+    held: readonly ReservationToGiveUp[],
     erasureRequest: boolean,
     commandId: string,
   ): Promise<E.Either<LeadError, void>> => {
     const context = reservationContext(commandId, clock());
-    for (const identity of contactIdentities(personal?.contact, region)) {
-      const released = await releaseIdentity(context, identity, leadId, erasureRequest);
+    for (const { stream, onlyIfHeld } of held) {
+      const released = await releaseReservation(
+        context,
+        stream,
+        leadId,
+        erasureRequest,
+        onlyIfHeld,
+      );
       if (E.isLeft(released)) return released;
     }
     keys.delete(leadId);
@@ -323,13 +454,20 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
 
   const attempt = async (
     actor: Actor,
-    command: LeadCommand,
+    submitted: SubmittedLeadCommand,
     leadId: LeadId,
     options: ExecuteOptions,
     firstTry: boolean,
   ): Promise<E.Either<LeadError, CommandOutcome | "retry">> => {
+    // A capture without a lead id gets the derived one; the digest keeps the command as sent.
+    const command: SubmittedLeadCommand =
+      submitted.type === "CaptureLead" && submitted.leadId === undefined
+        ? { ...submitted, leadId }
+        : submitted;
     const cached = leads.get(leadId);
     let lead: LoadedLead;
+    // Loaded past an event that does not decode, for an erasure only: never cached.
+    let salvaged = false;
     if (
       cached === undefined &&
       firstTry &&
@@ -339,23 +477,51 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // A capture is nearly always of a lead nobody has written: rather than read its empty
       // stream, append as to a new one. The store refuses that append if the stream exists,
       // and the retry reads it and decides again (a replay, or lead.already-captured).
-      lead = emptyLoadedLead(leadId);
+      lead = newLoadedLead(leadId);
     } else {
-      const caught = await catchUpLoadedLead(store, cached ?? emptyLoadedLead(leadId));
-      if (E.isLeft(caught)) {
-        leads.delete(leadId);
-        return caught;
+      const loading = cached ?? newLoadedLead(leadId);
+      const caught = await catchUpLoadedLead(store, loading);
+      if (E.isRight(caught)) {
+        lead = caught.right;
+      } else {
+        leads.forget(leadId);
+        if (caught.left.code !== "history.undecodable") return caught;
+        // A damaged event stops the catch-up; the facts before it still say whose lead it
+        // is, and only those who reach it learn that it is damaged.
+        const partial = loading.state;
+        if (
+          command.type !== "CaptureLead" &&
+          (partial === undefined || !canReach(actor, partial.owner))
+        ) {
+          return E.left(leadError("lead.not-found", { leadId }));
+        }
+        // Nothing is decided on a history that cannot be read in full, but an erasure
+        // request must not wait for the damage to be mended (issue 12).
+        if (command.type !== "PurgeLead" || command.erasureRequest !== true) return caught;
+        const loaded = await salvageLoadedLead(store, newLoadedLead(leadId));
+        if (E.isLeft(loaded)) return loaded;
+        lead = loaded.right;
+        salvaged = true;
       }
-      lead = caught.right;
     }
-    remember(leads, leadId, lead);
+    if (!salvaged) leads.remember(lead);
     const state = lead.state;
-    // Leads outside the actor's reach do not exist for the actor (DOMAIN.md §7).
-    if (state !== undefined && !canReach(actor, state.owner) && command.type !== "CaptureLead") {
+    // Leads outside the actor's reach do not exist for the actor (docs/domain.md §7): a command on
+    // one is answered as on a lead never captured, before any revision or idempotency check
+    // could tell them apart (If-Match would otherwise answer 412 with the revision).
+    if (command.type !== "CaptureLead" && (state === undefined || !canReach(actor, state.owner))) {
       return E.left(leadError("lead.not-found", { leadId }));
     }
+    // Only an executive names a capture's lead id, and reaches every lead; anyone else's
+    // capture lands on a lead derived from their own key, which they may since have lost
+    // to a reassignment: then it says no more than that the lead exists (no revision).
+    if (command.type === "CaptureLead" && state !== undefined && !canReach(actor, state.owner)) {
+      return E.left(leadError("lead.already-captured", { leadId }));
+    }
 
-    const known = lead.commands.get(command.commandId);
+    const found = await findCommand(store, lead, commandKey(actor.id, command.commandId));
+    if (E.isLeft(found)) return found;
+    const known = found.right;
     if (known !== undefined) {
       // The purge itself destroyed the key its digest was made with: a retried purge gets
       // its outcome back; any other command on a purged lead is refused below as usual.
@@ -366,7 +532,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       const key = await keyOf(leadId, false);
       if (E.isLeft(key)) return key;
       const matches =
-        key.right.status === "active" && digestOf(key.right.key, command) === known.digest;
+        key.right.status === "active" && digestOf(key.right.key, actor, submitted) === known.digest;
       if (!matches)
         return E.left(leadError("idempotency.mismatch", { commandId: command.commandId }));
       return replay(lead, known);
@@ -383,7 +549,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
 
     const now = clock();
-    const decision = decide(command, state, {
+    const decision = decide(withBusinessTime(command, millisToInstant(now)), state, {
       actor,
       now,
       gradingPolicy: policy,
@@ -419,34 +585,51 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
           ]);
     // Only what this attempt reserved is its to give back; an identity the lead held
     // already (a retried command) stays the lead's whatever happens to this attempt.
-    let reserved: ContactIdentity[] = captured.filter((_, index) => {
-      const held = holds[index];
-      return held !== undefined && E.isRight(held) && held.right === "reserved";
-    });
-    let toRelease: ContactIdentity[] = [];
-    let purge: { personal: CapturedPersonal | undefined; erasure: boolean } | undefined;
-    if (E.isLeft(key) || key.right.status !== "active") {
-      await releaseAll(reservations, reserved, leadId);
-      // A purged lead was refused above; a lost key for a live lead is not recoverable here.
-      return E.isLeft(key) ? key : E.left(leadError("lead.purged", { leadId }));
+    let reserved: Reservation[] = [];
+    for (const held of holds) {
+      if (E.isRight(held) && held.right.outcome === "reserved") reserved.push(held.right);
     }
+    let toRelease: ContactIdentity[] = [];
+    let purge: { held: readonly ReservationToGiveUp[]; erasure: boolean } | undefined;
+    if (E.isLeft(key)) {
+      await undoAll(reservations, reserved, leadId);
+      return key;
+    }
+    // An erasure request must succeed even when the lead's key is lost (issue 12). Nothing
+    // can be sealed for the lead then: its purge is recorded without a personal part (the
+    // re-check note and tracing ids are not kept), and its reservations are found in the log.
+    const keyLost =
+      key.right.status === "missing" &&
+      command.type === "PurgeLead" &&
+      command.erasureRequest === true;
+    if (key.right.status !== "active" && !keyLost) {
+      await undoAll(reservations, reserved, leadId);
+      // A purged lead was refused above; a lost key for a live lead is not recoverable here.
+      return E.left(leadError("lead.purged", { leadId }));
+    }
+    const sealingKey = key.right.status === "active" ? key.right.key : undefined;
+    if (sealingKey === undefined) events = events.map(factsOnly);
     for (const held of holds) {
       if (E.isRight(held)) continue;
-      if (held.left.code === "lead.duplicate" && duplicatePolicy === "flag") {
+      const refusal = await duplicateAsSeenBy(actor, held.left);
+      if (refusal.code === "lead.duplicate" && duplicatePolicy === "flag") {
         if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
           const capture = events[0];
           if (capture === undefined) throw new Error("a capture decides at least one event");
           events = [...events];
+          // The new lead's history is the capturer's to read: it names the other lead only
+          // when the capturer reaches it, as the refusal would.
+          const duplicateOf = refusal.existingLeadId as LeadId | undefined;
           events.push({
             type: "LeadFlaggedForPurge",
-            data: { reason: "duplicate", duplicateOf: held.left.existingLeadId as LeadId },
+            data: { reason: "duplicate", ...(duplicateOf === undefined ? {} : { duplicateOf }) },
             metadata: capture.metadata,
           });
         }
         continue;
       }
-      await releaseAll(reservations, reserved, leadId);
-      return held;
+      await undoAll(reservations, reserved, leadId);
+      return E.left(refusal);
     }
     if (command.type === "AmendLead" && command.contact !== undefined) {
       const personal = await currentPersonal(leadId);
@@ -456,22 +639,26 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       for (const identity of after.filter((a) => !before.some((b) => sameIdentity(a, b)))) {
         const held = await reserveIdentity(reservations, identity, leadId, false);
         if (E.isLeft(held)) {
-          await releaseAll(reservations, reserved, leadId);
-          return held;
+          await undoAll(reservations, reserved, leadId);
+          return E.left(await duplicateAsSeenBy(actor, held.left));
         }
-        if (held.right === "reserved") reserved.push(identity);
+        if (held.right.outcome === "reserved") reserved.push(held.right);
       }
       toRelease = before.filter((b) => !after.some((a) => sameIdentity(a, b)));
     } else if (command.type === "PurgeLead") {
-      const personal = await currentPersonal(leadId);
-      if (E.isLeft(personal)) return personal;
-      purge = { personal: personal.right, erasure: command.erasureRequest === true };
+      const held = await heldReservations(leadId, key.right.status);
+      if (E.isLeft(held)) return held;
+      purge = { held: held.right, erasure: command.erasureRequest === true };
     }
 
     const stored = toStoredEvents(events, {
-      key: key.right.key,
+      key: sealingKey,
       previousHash: lead.lastHash,
-      commandDigest: digestOf(key.right.key, command),
+      // Without the lead's key, the digest is keyed by one used once and forgotten: no
+      // retry compares it (a retried purge replays unchecked), and nobody can test guesses
+      // of the command against it.
+      commandDigest: digestOf(sealingKey ?? newDataKey(), actor, submitted),
+      chainKey,
       newId,
     });
     const appended = await store.appendToStream(lead.stream, stored, {
@@ -482,10 +669,10 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         // Another writer got the stream first: the retry decides again on what it wrote and
         // may well refuse (a capture of a lead just captured), so what this attempt reserved
         // goes back now. A retry that still wants an identity reserves it again.
-        await releaseAll(reservations, reserved, leadId);
+        await undoAll(reservations, reserved, leadId);
         return E.right("retry");
       }
-      await releaseAll(reservations, reserved, leadId);
+      await undoAll(reservations, reserved, leadId);
       return E.left(fromStoreError(leadId, appended.left));
     }
     reserved = [];
@@ -502,18 +689,15 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
         metadata: event.metadata,
       });
     }
+    // Weighed again with its new command: the cache's bound counts what it holds now.
+    if (!salvaged) leads.remember(lead);
 
     for (const identity of toRelease) {
       const released = await releaseIdentity(reservations, identity, leadId, false);
       if (E.isLeft(released)) return released;
     }
     if (purge !== undefined) {
-      const completed = await completePurge(
-        leadId,
-        purge.personal,
-        purge.erasure,
-        command.commandId,
-      );
+      const completed = await completePurge(leadId, purge.held, purge.erasure, command.commandId);
       if (E.isLeft(completed)) return completed;
     }
     return E.right({
@@ -525,12 +709,13 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     });
   };
 
-  const releaseAll = async (
+  /** Gives back what a failed attempt reserved, as it found it (a suppression stays one). */
+  const undoAll = async (
     context: ReservationContext,
-    identities: readonly ContactIdentity[],
+    made: readonly Reservation[],
     leadId: LeadId,
   ): Promise<void> => {
-    for (const identity of identities) await releaseIdentity(context, identity, leadId, false);
+    for (const reservation of made) await undoReservation(context, reservation, leadId);
   };
 
   const execute: LeadLedger["execute"] = async (rawActor, rawCommand, options = {}) => {
@@ -538,18 +723,26 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(actor)) return actor;
     const decoded = decodeInput({ decode: decodeLeadCommand }, rawCommand, "command");
     if (E.isLeft(decoded)) return decoded;
-    let command = decoded.right;
+    const command = decoded.right;
     let leadId: LeadId;
     if (command.type === "CaptureLead") {
-      leadId = command.leadId ?? leadIdForCapture(command.commandId);
-      command = { ...command, leadId };
+      if (command.leadId !== undefined && !reachesEveryLead(actor.right)) {
+        // Whether or not that lead exists: answering otherwise would tell a rep which ids
+        // are taken, and If-Match their revisions (issue 12).
+        return E.left(
+          leadError("access.denied", {
+            reason: "only an executive may name the lead id of a capture (imports, migrations)",
+          }),
+        );
+      }
+      leadId =
+        command.leadId ?? leadIdForCapture(captureIdSecret, actor.right.id, command.commandId);
     } else {
       leadId = command.leadId;
     }
-    const settled = command;
     return serialised(leadId, async () => {
       for (let tries = 0; tries < maxAttempts; tries++) {
-        const outcome = await attempt(actor.right, settled, leadId, options, tries === 0);
+        const outcome = await attempt(actor.right, command, leadId, options, tries === 0);
         if (E.isLeft(outcome) || outcome.right !== "retry") {
           return outcome as E.Either<LeadError, CommandOutcome>;
         }
@@ -586,29 +779,73 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     if (E.isLeft(actor)) return actor;
     const leadId = decodeInput(LeadIdCodec, rawLeadId, "leadId");
     if (E.isLeft(leadId)) return leadId;
+    const loaded = await leadInReach(actor.right, leadId.right);
+    if (E.isLeft(loaded)) return loaded;
+    if (loaded.right.state?.stage === "purged") {
+      const finished = await finishErasure(leadId.right);
+      if (E.isLeft(finished)) return finished;
+    }
     const full = await readFull(leadId.right, opened);
     if (E.isLeft(full)) return full;
     const now = foldLead(full.right.events);
+    // Read after the reach was decided: a reassignment in between is not shown either.
     if (now === undefined || !canReach(actor.right, now.owner)) {
       return E.left(leadError("lead.not-found", { leadId: leadId.right }));
     }
-    if (now.stage === "purged" && full.right.keyStatus === "active") {
-      // The purge was committed but its erasure did not finish: finish it now, with the
-      // personal data as it stood just before the purge (the purge is the last event).
-      const events = full.right.events;
-      const purged = events[events.length - 1];
-      // Every reader opens at least the capture and amendments: the personal data now.
-      const personal = foldLead(events.slice(0, -1))?.personal;
-      const finished = await completePurge(
-        leadId.right,
-        personal === undefined || isRedacted(personal) ? undefined : personal,
-        purged?.type === "LeadPurged" && purged.data.erasureRequest,
-        purged?.metadata.commandId ?? "purge-completion",
-      );
-      if (E.isLeft(finished)) return finished;
-      return readable(rawActor, rawLeadId, opened);
-    }
     return E.right({ leadId: leadId.right, ...full.right, now });
+  };
+
+  /**
+   * The lead as far as the actor may know of it, decided from its facts alone (the loaded
+   * lead, caught up in its turn between the commands on it) before any key is fetched or
+   * anything decrypted: a lead out of reach and a lead never captured take the same path,
+   * one read of the stream, to the same answer (issue 12).
+   */
+  const leadInReach = (actor: Actor, leadId: LeadId): Promise<E.Either<LeadError, LoadedLead>> =>
+    serialised(leadId, async () => {
+      const lead = leads.get(leadId) ?? newLoadedLead(leadId);
+      const caught = await catchUpLoadedLead(store, lead);
+      if (E.isLeft(caught) && caught.left.code !== "history.undecodable") return caught;
+      // Kept loaded whoever asked: the next read of a hidden lead then costs one read of what
+      // its stream gained, as a read of a lead that does not exist does. A lead that does not
+      // exist is not kept: reads of made-up ids must not push real leads out.
+      if (E.isLeft(caught)) leads.forget(leadId);
+      else if (lead.state !== undefined) leads.remember(lead);
+      // An event that does not decode stops the catch-up; the facts before it still say
+      // whose the lead is, and only those who reach it learn that it is damaged.
+      const state = lead.state;
+      if (state === undefined || !canReach(actor, state.owner)) {
+        return E.left(leadError("lead.not-found", { leadId }));
+      }
+      return E.isLeft(caught) ? caught : E.right(lead);
+    });
+
+  /**
+   * Finishes an erasure that a crash interrupted: the purge is committed (its last event)
+   * but the key is still there, or still recorded missing rather than destroyed. Done again
+   * with the purge's own command id.
+   */
+  const finishErasure = async (leadId: LeadId): Promise<E.Either<LeadError, void>> => {
+    const key = await keyOf(leadId, false);
+    if (E.isLeft(key)) return key;
+    // A missing key is finished too: recorded destroyed, the lead reads as redacted.
+    if (key.right.status === "destroyed") return E.right(undefined);
+    const last = await store.readStream(leadStreamName(leadId), {
+      direction: "backwards",
+      maxCount: 1,
+    });
+    if (E.isLeft(last)) return E.left(fromStoreError(leadId, last.left));
+    const stored = last.right[0];
+    const purged = stored === undefined ? undefined : decodeLeadEventFacts(stored);
+    const event = purged !== undefined && E.isRight(purged) ? purged.right : undefined;
+    const held = await heldReservations(leadId, key.right.status);
+    if (E.isLeft(held)) return held;
+    return completePurge(
+      leadId,
+      held.right,
+      event?.type === "LeadPurged" && event.data.erasureRequest,
+      event?.metadata.commandId ?? "purge-completion",
+    );
   };
 
   return {
@@ -627,7 +864,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       // Before its capture was recorded, the lead did not exist for the ledger.
       if (state === undefined) return E.left(leadError("lead.not-found", { leadId }));
       const revision = recorded[state.eventCount - 1]?.revision ?? BigInt(state.eventCount - 1);
-      return E.right({ state, revision });
+      // Verified on every read, not cached: a stream changed under a running ledger must
+      // show as broken on the very read that serves the change.
+      return E.right({ state, revision, verification: verifyChain(recorded) });
     },
     getHistory: async (rawActor, rawLeadId) => {
       const found = await readable(rawActor, rawLeadId, () => true);
@@ -645,7 +884,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
             hash: typeof hash === "string" ? hash : undefined,
           };
         }),
-        verification: verifyHistory(recorded),
+        verification: verifyChain(recorded),
       });
     },
   };
@@ -671,9 +910,18 @@ const openEvents = (
 
 const NOTHING_HELD: readonly E.Either<LeadError, Reservation>[] = [];
 
-/** The events whose personal parts make up a lead's state (its personal data now). */
+/** An actor who reaches every lead whoever owns it: an executive. */
+const reachesEveryLead = (actor: Actor): boolean => actor.role === "executive";
+
+/**
+ * The events whose personal parts make up a lead's state: its personal data now, the
+ * manual grade's reason and the contract reference.
+ */
 const stateNeedsPersonal = (type: string): boolean =>
-  type === "LeadCaptured" || type === "LeadAmended";
+  type === "LeadCaptured" ||
+  type === "LeadAmended" ||
+  type === "LeadGraded" ||
+  type === "LeadConverted";
 
 /** The event as the loaded lead keeps it: without its personal part. */
 const factsOnly = (event: LeadEvent): LeadEvent => {

@@ -7,6 +7,7 @@ import {
   CURRENT_SCHEMA_VERSION,
   type EventUpcaster,
   LEAD_EVENT_UPCASTERS,
+  personalKeptInTheClear,
   schemaVersionOf,
   upcastPersonal,
 } from "../lead/upcast.js";
@@ -18,8 +19,8 @@ import { CHAIN_HASH_KEY, chainHashOfCanonical } from "../store/hash-chain.js";
 
 /**
  * Turns decided events into what a store keeps: the personal part sealed under the lead's
- * key, the schema version, the command's digest, and the hash that chains each event to
- * the one before it. `newId` gives each event its UUID.
+ * key, the schema version, the command's digest, and the keyed hash that chains each event
+ * to the one before it. `newId` gives each event its UUID.
  */
 export const toStoredEvents = (
   events: readonly LeadEvent[],
@@ -27,6 +28,8 @@ export const toStoredEvents = (
     readonly key: Uint8Array | undefined;
     readonly previousHash: string;
     readonly commandDigest: string;
+    /** Keys every chain link (`chainKeyOf` the ledger secret): nobody without it can forge one. */
+    readonly chainKey: Uint8Array;
     readonly newId: () => string;
   },
 ): EventToAppend[] => {
@@ -60,6 +63,7 @@ export const toStoredEvents = (
       event.type,
       canonicalJson(data),
       shared.canonical,
+      context.chainKey,
     );
     previousHash = hash;
     stored[i] = {
@@ -107,14 +111,31 @@ export const fromStoredEvent = (
     );
   }
   const stored = recorded.data.personal;
+  // Personal data an older version kept in the clear reads as part of the personal part.
+  const inTheClear = open ? personalKeptInTheClear(recorded, upcasters) : undefined;
   // Left sealed when the reader has no use for it: the event then reads as facts only.
-  if (stored === undefined || !open) return E.right(decoded.right as LeadEvent);
+  if ((stored === undefined && inTheClear === undefined) || !open) {
+    return E.right(decoded.right as LeadEvent);
+  }
   const personalCodec = LEAD_EVENT_SCHEMAS[decoded.right.type].personal as t.Mixed | undefined;
-  if (personalCodec === undefined || !SealedPersonal.is(stored)) {
+  if (personalCodec === undefined) {
     return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
   }
+  // After a purge the plaintext of an old version is hidden too, though it stays stored; and
+  // a ciphertext damaged before the purge reads as erased like the rest (issue 12).
   if (key.status === "destroyed") {
     return E.right(withPersonal(decoded.right, REDACTED));
+  }
+  if (stored !== undefined && !SealedPersonal.is(stored)) {
+    return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
+  }
+  if (stored === undefined) {
+    // Kept in the clear: no key is needed to read it.
+    const lifted = personalCodec.decode(inTheClear);
+    if (E.isLeft(lifted)) {
+      return E.left(`${recorded.type} at revision ${recorded.revision}: personal part unreadable`);
+    }
+    return E.right(withPersonal(decoded.right, lifted.right));
   }
   if (key.status === "missing") {
     return E.left(`${recorded.type} at revision ${recorded.revision}: the lead's key is missing`);
@@ -123,7 +144,10 @@ export const fromStoredEvent = (
   const personal = personalCodec.decode(
     opened === undefined
       ? undefined
-      : upcastPersonal(recorded.type, schemaVersionOf(recorded), opened, upcasters),
+      : withLifted(
+          inTheClear,
+          upcastPersonal(recorded.type, schemaVersionOf(recorded), opened, upcasters),
+        ),
   );
   if (opened === undefined || E.isLeft(personal)) {
     return E.left(
@@ -132,6 +156,12 @@ export const fromStoredEvent = (
   }
   return E.right(withPersonal(decoded.right, personal.right));
 };
+
+/** An opened personal part with what its version kept in the clear. */
+const withLifted = (inTheClear: JsonObject | undefined, opened: unknown): unknown =>
+  inTheClear === undefined || typeof opened !== "object" || opened === null
+    ? opened
+    : { ...inTheClear, ...opened };
 
 const withPersonal = (event: { readonly data: object }, personal: unknown): LeadEvent =>
   ({

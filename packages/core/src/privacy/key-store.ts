@@ -24,7 +24,11 @@ export interface KeyStore {
   /** Looks a lead's key up. */
   getKey(leadId: string): Promise<Either<StoreUnavailable, KeyLookup>>;
 
-  /** Destroys the lead's key for good. Destroying a missing or destroyed key is a no-op. */
+  /**
+   * Destroys the lead's key for good. Destroying a destroyed key is a no-op; a missing key
+   * is recorded as destroyed (an erasure of a lead whose key was lost), so that it is never
+   * created afterwards and reads show the lead as erased.
+   */
   destroyKey(leadId: string): Promise<Either<StoreUnavailable, void>>;
 
   /** Releases the store's resources. */

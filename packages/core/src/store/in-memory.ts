@@ -1,18 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
 import type {
   AppendResult,
-  ConcurrencyConflict,
   EventFilter,
   EventStore,
   EventToAppend,
-  ExpectedRevision,
   JsonObject,
   RecordedEvent,
   Subscription,
   SubscriptionEnd,
   SubscriptionHandler,
 } from "./event-store.js";
-import { ANY, NO_STREAM, STREAM_EXISTS } from "./event-store.js";
+import { ANY } from "./event-store.js";
+import { expectedRevisionConflict } from "./expected-revision.js";
 
 /**
  * An {@link EventStore} held in memory: the reference implementation that every adapter
@@ -71,15 +70,12 @@ export const createInMemoryEventStore = (): EventStore => {
       }
       const existing = streams.get(stream);
       const length = existing?.length ?? 0;
-      if (!accepts(expected, existing === undefined ? undefined : length)) {
-        const conflict: ConcurrencyConflict = {
-          code: "concurrency.conflict",
-          stream,
-          expected,
-          actual: existing === undefined ? NO_STREAM : BigInt(length - 1),
-        };
-        return E.left(conflict);
-      }
+      const conflict = expectedRevisionConflict(
+        stream,
+        expected,
+        existing === undefined ? undefined : BigInt(length - 1),
+      );
+      if (conflict !== undefined) return E.left(conflict);
       // Everything is validated and built before anything is written, so a bad event in
       // the middle of a batch leaves the store as it was.
       const firstPosition = log.length + 1;
@@ -221,19 +217,6 @@ const startSubscription = (
       await ended;
     },
   };
-};
-
-const accepts = (expected: ExpectedRevision, length: number | undefined): boolean => {
-  switch (expected) {
-    case ANY:
-      return true;
-    case NO_STREAM:
-      return length === undefined;
-    case STREAM_EXISTS:
-      return length !== undefined;
-    default:
-      return length !== undefined && expected === BigInt(length - 1);
-  }
 };
 
 const record = (

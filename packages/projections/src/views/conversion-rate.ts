@@ -11,7 +11,7 @@ import { canSee, type Viewer } from "../viewer.js";
 import { rowArray } from "./row-array.js";
 
 /**
- * The two bases of the conversion rate (DOMAIN.md §6, docs/metrics.md):
+ * The two bases of the conversion rate (docs/domain.md §6, docs/metrics.md):
  * - `cohort`: leads acquired in the range and followed up; converted within the window
  *   after acquisition;
  * - `period`: conversions in the range over the leads under follow-up in the range.

@@ -1,3 +1,4 @@
+import type { UtcOffsetMinutes } from "../calendar-period.js";
 import type { LeadSummary } from "../lead-summary.js";
 import { canSee, type Viewer } from "../viewer.js";
 import { rowArray } from "./row-array.js";
@@ -13,11 +14,16 @@ export interface FollowUpsDueQuery {
    * thousands).
    */
   readonly maxLeadsPerOwner?: number;
+  /** Only this rep's leads: the list and its totals alike. Default: every owner's. */
+  readonly ownerId?: string;
+  /** The calendar an agreed follow-up day is read in, minutes east of UTC. Default 0 (UTC). */
+  readonly utcOffsetMinutes?: UtcOffsetMinutes;
 }
 
 /** A lead waiting for its next follow-up. */
 export interface FollowUpDue {
   readonly leadId: string;
+  /** When it fell or falls due: for an agreed day, the start of that day in the calendar. */
   readonly dueAt: number;
   readonly overdue: boolean;
 }
@@ -39,19 +45,59 @@ export interface FollowUpsDueReport {
 }
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const MINUTE = 60_000;
 
 /**
- * Due and overdue follow-ups per owner (DOMAIN.md §5): every lead neither converted nor
- * purged whose next follow-up (agreed day, else the grade's cadence, else 24 h after
- * acquisition for a lead never contacted) is before `now` (overdue) or within the horizon
- * (due).
+ * When a lead's next follow-up falls due and the last moment it is still on time (epoch
+ * ms). An agreed day D is due during the whole of D and overdue once D is over, both in
+ * the calendar of `offsetMinutes`: due from D 00:00, on time until the last millisecond
+ * before D+1 00:00. The other deadlines are moments (the grade's cadence after the last
+ * follow-up, 24 h after acquisition for a first contact): due then, late just after.
+ */
+export const followUpDeadline = (
+  row: LeadSummary,
+  offsetMinutes: UtcOffsetMinutes = 0,
+): { readonly dueAt: number; readonly onTimeUntil: number } => {
+  // The row keeps the agreed day as text: `nextFollowUpDueAt` reads it at 00:00 UTC, which
+  // is 08:00 of that day in +08; only the view knows the calendar.
+  if (row.agreedNextFollowUpOn !== null && row.lastFollowUpAt !== null) {
+    const dayStart = Date.parse(`${row.agreedNextFollowUpOn}T00:00:00Z`) - offsetMinutes * MINUTE;
+    return { dueAt: dayStart, onTimeUntil: dayStart + DAY - 1 };
+  }
+  return { dueAt: row.nextFollowUpDueAt, onTimeUntil: row.nextFollowUpDueAt };
+};
+
+/**
+ * Whether a lead's next follow-up is `overdue` at `now`, `due` before `horizon`, or
+ * neither (`undefined`): so for a lead that no longer awaits follow-ups.
+ */
+export const followUpStanding = (
+  row: LeadSummary,
+  now: number,
+  horizon: number,
+  offsetMinutes: UtcOffsetMinutes = 0,
+): { readonly dueAt: number; readonly overdue: boolean } | undefined => {
+  if (!awaitsFollowUp(row)) return undefined;
+  const { dueAt, onTimeUntil } = followUpDeadline(row, offsetMinutes);
+  if (dueAt >= horizon) return undefined;
+  return { dueAt, overdue: now > onTimeUntil };
+};
+
+/**
+ * Due and overdue follow-ups per owner (docs/domain.md §5, docs/metrics.md §3.5): every lead
+ * neither converted nor purged, of `ownerId` if given, whose next follow-up (agreed day,
+ * else the grade's cadence, else 24 h after acquisition for a lead never contacted) is
+ * over (overdue) or falls due before the horizon (due). The totals count exactly the
+ * leads the owners' lists count.
  */
 export const followUpsDue = (
   rows: Iterable<LeadSummary>,
   query: FollowUpsDueQuery,
 ): FollowUpsDueReport => {
-  const { now } = query;
+  const { now, ownerId } = query;
   const horizon = now + (query.horizonHours ?? 24) * HOUR;
+  const offset = query.utcOffsetMinutes ?? 0;
   const owners = new Map<
     string,
     { ownerId: string; department: string; due: number; overdue: number; leads: FollowUpDue[] }
@@ -61,9 +107,10 @@ export const followUpsDue = (
   const list = rowArray(rows);
   for (let i = 0; i < list.length; i++) {
     const row = list[i] as LeadSummary;
-    const dueAt = row.nextFollowUpDueAt;
-    if (dueAt >= horizon || !awaitsFollowUp(row) || !canSee(query.viewer, row)) continue;
-    const late = dueAt < now;
+    if (ownerId !== undefined && row.ownerId !== ownerId) continue;
+    const standing = followUpStanding(row, now, horizon, offset);
+    if (standing === undefined || !canSee(query.viewer, row)) continue;
+    const late = standing.overdue;
     const key = `${row.department}\u001f${row.ownerId}`;
     let owner = owners.get(key);
     if (owner === undefined) {
@@ -77,7 +124,7 @@ export const followUpsDue = (
       due++;
       owner.due++;
     }
-    owner.leads.push({ leadId: row.leadId, dueAt, overdue: late });
+    owner.leads.push({ leadId: row.leadId, dueAt: standing.dueAt, overdue: late });
   }
   return {
     due,
@@ -85,7 +132,14 @@ export const followUpsDue = (
     owners: [...owners.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, owner]) => {
-        owner.leads.sort((a, b) => a.dueAt - b.dueAt || (a.leadId < b.leadId ? -1 : 1));
+        // Overdue first: an agreed day still running may have fallen due before a
+        // deadline that is already past.
+        owner.leads.sort(
+          (a, b) =>
+            Number(b.overdue) - Number(a.overdue) ||
+            a.dueAt - b.dueAt ||
+            (a.leadId < b.leadId ? -1 : 1),
+        );
         if (query.maxLeadsPerOwner !== undefined && owner.leads.length > query.maxLeadsPerOwner) {
           owner.leads.length = Math.max(0, query.maxLeadsPerOwner);
         }

@@ -23,7 +23,7 @@ export interface PipelineReport {
 }
 
 /**
- * The pipeline (DOMAIN.md §6): the active leads (every lead not purged, converted ones
+ * The pipeline (docs/domain.md §6): the active leads (every lead not purged, converted ones
  * included as the last stage) the viewer can see, counted by the chosen dimensions.
  */
 export const pipeline = (rows: Iterable<LeadSummary>, query: PipelineQuery): PipelineReport => {

@@ -10,7 +10,7 @@ import { type Ratio, Tally } from "../ratio.js";
 import { canSee, type Viewer } from "../viewer.js";
 import { conversionRate } from "./conversion-rate.js";
 import { followUpCycle } from "./follow-up-cycle.js";
-import { awaitsFollowUp } from "./follow-ups-due.js";
+import { followUpStanding } from "./follow-ups-due.js";
 import { timeliness } from "./timeliness.js";
 
 export interface RepPeriodReportQuery {
@@ -28,7 +28,7 @@ export interface RepPeriodReportQuery {
   readonly horizonHours?: number;
 }
 
-/** One rep's KPI for the period (DOMAIN.md §6). */
+/** One rep's KPI for the period (docs/domain.md §6). */
 export interface RepPeriodFigures {
   readonly ownerId: string;
   readonly department: string;
@@ -119,10 +119,10 @@ export const repPeriodReport = (
   const horizon = query.now + (query.horizonHours ?? 24) * HOUR;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as LeadSummary;
-    const dueAt = row.nextFollowUpDueAt;
-    if (dueAt >= horizon || !awaitsFollowUp(row) || !canSee(query.viewer, row)) continue;
+    const standing = followUpStanding(row, query.now, horizon, query.utcOffsetMinutes);
+    if (standing === undefined || !canSee(query.viewer, row)) continue;
     const figures = rep(row.ownerId, row.department);
-    if (dueAt < query.now) figures.overdueFollowUps++;
+    if (standing.overdue) figures.overdueFollowUps++;
     else figures.dueFollowUps++;
   }
   return {

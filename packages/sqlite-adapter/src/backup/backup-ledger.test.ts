@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordedEvent } from "@leadledger/core";
 import * as E from "fp-ts/lib/Either.js";
@@ -21,10 +21,17 @@ const succeeded = <A>(either: E.Either<unknown, A>): A => {
   return either.right;
 };
 
-/** A running ledger's files with a few chained streams and their keys. */
+/** A running ledger's files with a few chained streams, their keys and the ledger secret. */
 const seedLedger = async (directory: string) => {
   mkdirSync(directory, { recursive: true });
   const files = ledgerFiles(directory);
+  writeFileSync(
+    files.config ?? "",
+    `${JSON.stringify({ secret: "c2VjcmV0LW9mLXRoZS1sZWRnZXI=" })}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   const events = openSqliteEventStore({ path: files.events });
   const keys = openSqliteKeyStore({ path: files.keys });
   for (let lead = 0; lead < 12; lead++) {
@@ -94,6 +101,77 @@ describe("backup, verify and restore", () => {
     // A restore never writes over a ledger.
     const again = await restoreLedger({ from: join(directory, "backup-1"), to: restored });
     expect(E.isLeft(again) && again.left.code).toBe("restore.target-exists");
+  });
+
+  it("holds the ledger secret, checksummed, and restores it with the keys", async () => {
+    const directory = tempDirectory();
+    const { files, events, keys } = await seedLedger(join(directory, "live"));
+    const backup = join(directory, "backup");
+    const manifest = succeeded(await backupLedger(files, backup));
+    await Promise.all([events.close(), keys.close()]);
+    const original = readFileSync(files.config ?? "");
+    expect(manifest.config).toEqual({
+      file: "config.json",
+      sha256: createHash("sha256").update(original).digest("hex"),
+      bytes: original.length,
+    });
+    expect(readFileSync(join(backup, "config.json"))).toEqual(original);
+
+    // A config file named but missing: no backup at all rather than one that cannot restore.
+    const withoutSecret = ledgerFiles(join(directory, "live"));
+    rmSync(files.config ?? "");
+    await expect(backupLedger(withoutSecret, join(directory, "backup-2"))).rejects.toThrow(
+      /config\.json does not exist/,
+    );
+    expect(existsSync(join(directory, "backup-2"))).toBe(false);
+
+    // Only the secret's copy damaged: reported, and not restored.
+    writeFileSync(join(backup, "config.json"), "{}\n");
+    const verification = await verifyBackup(backup);
+    expect(verification.problems).toEqual([
+      expect.objectContaining({ kind: "checksum-mismatch", file: join(backup, "config.json") }),
+    ]);
+    const refused = await restoreLedger({ from: backup, to: ledgerFiles(join(directory, "a")) });
+    expect(E.isLeft(refused) && refused.left.code).toBe("restore.backup-damaged");
+    writeFileSync(join(backup, "config.json"), original);
+
+    // A secret already in place is never written over.
+    const target = ledgerFiles(join(directory, "b"));
+    mkdirSync(join(directory, "b"));
+    writeFileSync(target.config ?? "", "{}\n");
+    const exists = await restoreLedger({ from: backup, to: target });
+    expect(E.isLeft(exists) && exists.left).toEqual({
+      code: "restore.target-exists",
+      path: target.config,
+    });
+    expect(existsSync(target.events)).toBe(false);
+  });
+
+  it("refuses to restore a ledger with its secret from a backup that holds none", async () => {
+    const directory = tempDirectory();
+    const { files, events, keys } = await seedLedger(join(directory, "live"));
+    const backup = join(directory, "backup");
+    // The ledger's secret kept elsewhere: the backup holds the databases only.
+    const manifest = succeeded(
+      await backupLedger({ events: files.events, keys: files.keys }, backup),
+    );
+    await Promise.all([events.close(), keys.close()]);
+    expect(manifest.config).toBeUndefined();
+    expect(existsSync(join(backup, "config.json"))).toBe(false);
+    expect((await verifyBackup(backup)).ok).toBe(true);
+
+    const target = ledgerFiles(join(directory, "restored"));
+    const refused = await restoreLedger({ from: backup, to: target });
+    expect(E.isLeft(refused) && refused.left).toEqual({
+      code: "restore.config-missing",
+      from: backup,
+    });
+    expect(existsSync(target.events) || existsSync(target.keys)).toBe(false);
+    // Asked for the databases alone, it restores them.
+    succeeded(
+      await restoreLedger({ from: backup, to: { events: target.events, keys: target.keys } }),
+    );
+    expect(existsSync(target.events) && existsSync(target.keys)).toBe(true);
   });
 
   it("detects a flipped byte in an event and refuses to restore it", async () => {
@@ -177,6 +255,9 @@ describe("backup, verify and restore", () => {
     expect(expireKeyBackups({ root, now: day(29) })).toEqual([]);
     expect(expireKeyBackups({ root, now: day(30) })).toEqual([join(root, "2024-01-01")]);
     expect(existsSync(join(root, "2024-01-01", "keys.sqlite"))).toBe(false);
+    // The ledger secret's copy goes with the keys; the newer backup keeps both.
+    expect(existsSync(join(root, "2024-01-01", "config.json"))).toBe(false);
+    expect(existsSync(join(root, "2024-01-20", "config.json"))).toBe(true);
     // With the old key copy gone, the destroyed key is in no backup any more.
     expect((await verifyBackup(join(root, "2024-01-01"))).ok).toBe(true);
 
@@ -193,6 +274,7 @@ describe("backup, verify and restore", () => {
         to: restored,
       }),
     );
+    expect(readFileSync(restored.config ?? "")).toEqual(readFileSync(files.config ?? ""));
     const restoredKeys = openSqliteKeyStore({ path: restored.keys });
     expect(succeeded(await restoredKeys.getKey("lead-3"))).toEqual({ status: "destroyed" });
     expect(succeeded(await restoredKeys.getKey("lead-4")).status).toBe("active");

@@ -7,6 +7,8 @@ export const MANIFEST_FILE = "manifest.json";
 export const EVENTS_BACKUP_FILE = "events.sqlite";
 /** The keys copy inside a backup directory; erased when its retention ends. */
 export const KEYS_BACKUP_FILE = "keys.sqlite";
+/** The copy of the file holding the ledger secret (`LedgerFiles.config`) inside a backup. */
+export const CONFIG_BACKUP_FILE = "config.json";
 
 /** What a backup directory holds, written last so that a backup without one is unfinished. */
 export interface BackupManifest {
@@ -30,6 +32,18 @@ export interface BackupManifest {
     readonly activeCount: number;
     readonly destroyedCount: number;
     /** Set once the key copy was erased at the end of its retention. */
+    readonly expiredAt?: string;
+  };
+  /**
+   * The copy of the file holding the ledger secret; absent when the ledger's files named
+   * none (its secret is kept elsewhere) and in backups taken before it was included. It is
+   * kept, and erased, with the key copy.
+   */
+  readonly config?: {
+    readonly file: string;
+    readonly sha256: string;
+    readonly bytes: number;
+    /** Set once the copy was erased with the key copy, at the end of its retention. */
     readonly expiredAt?: string;
   };
 }

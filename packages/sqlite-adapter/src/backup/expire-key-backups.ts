@@ -43,8 +43,8 @@ const eraseFile = (path: string): void => {
 };
 
 /**
- * Erases the key copy of every backup under `root` older than the retention, keeping its
- * events copy: those stay restorable with a newer backup's keys. This is what makes erasure
+ * Erases the key copy, and the copy of the ledger secret, of every backup under `root`
+ * older than the retention, keeping its events copy: those stay restorable with a newer backup's keys. This is what makes erasure
  * reach backups: once a lead's key is destroyed, the last copy of it is gone when the last
  * key copy taken before the destruction expires, at most `retentionDays` later.
  * Returns the backup directories whose keys were erased.
@@ -61,12 +61,18 @@ export const expireKeyBackups = (retention: KeyRetention): string[] => {
     if (now - Date.parse(manifest.createdAt) < maxAgeMs) continue;
     const keysFile = join(directory, manifest.keys.file);
     if (existsSync(keysFile)) eraseFile(keysFile);
+    // The ledger secret goes with the keys: it then lies in no more places than they do.
+    const configFile =
+      manifest.config === undefined ? undefined : join(directory, manifest.config.file);
+    if (configFile !== undefined && existsSync(configFile)) eraseFile(configFile);
     syncToDisk(directory);
     const expiredAt = new Date(now).toISOString();
-    writeFileAtomically(
-      join(directory, MANIFEST_FILE),
-      `${JSON.stringify({ ...manifest, keys: { ...manifest.keys, expiredAt } }, null, 2)}\n`,
-    );
+    const erased = {
+      ...manifest,
+      keys: { ...manifest.keys, expiredAt },
+      ...(manifest.config === undefined ? {} : { config: { ...manifest.config, expiredAt } }),
+    };
+    writeFileAtomically(join(directory, MANIFEST_FILE), `${JSON.stringify(erased, null, 2)}\n`);
     expired.push(directory);
   }
   return expired.sort();

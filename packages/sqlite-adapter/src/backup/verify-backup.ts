@@ -1,12 +1,20 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  chainKeyOf,
   type HistoryBreak,
+  isHashChainedStream,
   type JsonObject,
   type RecordedEvent,
   verifyHistory,
 } from "@leadledger/core";
 import Database from "better-sqlite3";
+import { integrityMessages } from "../audit/database-integrity.js";
+import {
+  type LogCheckpointProblem,
+  verifyLogCheckpoints,
+} from "../audit/verify-log-checkpoints.js";
+import { VERIFY_PROGRESS_EVERY_EVENTS, type VerifyProgress } from "../audit/verify-progress.js";
 import type { EventRow } from "../store/event-rows.js";
 import { type BackupManifest, readManifest } from "./backup-manifest.js";
 import { sha256OfFile } from "./durable-files.js";
@@ -45,6 +53,11 @@ export type BackupProblem =
       readonly what: string;
       readonly expected: number;
       readonly actual: number;
+    }
+  | {
+      /** The events do not match the log's checkpoints (`checkpoints` option). */
+      readonly kind: "log-checkpoint";
+      readonly problem: LogCheckpointProblem;
     };
 
 /** What `verifyBackup` found: `ok` only when nothing at all is wrong. */
@@ -55,24 +68,42 @@ export interface BackupVerification {
   readonly streamCount: number;
   /** `undefined` when there was no key copy to check (a lone events file, or expired keys). */
   readonly keyCount: number | undefined;
+  /**
+   * Keyed chain links left unchecked for want of the ledger secret (`secret` option): a
+   * report without it checks the structure and the unkeyed links only.
+   */
+  readonly uncheckedLinks: number;
 }
 
 export interface VerifyOptions {
   /**
-   * Which streams must carry an unbroken hash chain; all of them by default. Every stream,
-   * chained or not, must be contiguous from revision 0.
+   * Which streams must carry an unbroken hash chain; by default those the ledger chains,
+   * its lead streams (`isHashChainedStream`). Every stream, chained or not, must be
+   * contiguous from revision 0.
    */
   readonly hashChained?: (stream: string) => boolean;
+  /**
+   * The ledger's secret: with it every keyed chain link is checked, so that a stream
+   * rewritten by someone without the secret shows. Without it keyed links are only counted.
+   */
+  readonly secret?: Uint8Array;
+  /**
+   * A checkpoints file (the live one, or a copy kept elsewhere), checked with `secret`: the
+   * events must match every checkpoint, which finds events deleted or changed anywhere
+   * before the last one (docs/operations.md, "Tamper evidence"). For a backup directory the
+   * checkpoints recorded after the backup are left out; a lone events file must reach them.
+   */
+  readonly checkpoints?: string;
+  /**
+   * Told how far the checks have come: every 10,000 events and at the end of each pass over
+   * them. Verifying is synchronous inside: a caller that shows progress runs it off its main
+   * thread (the `leadledger` command runs it in a worker).
+   */
+  readonly onProgress?: (progress: VerifyProgress) => void;
 }
 
-// Reports at most this many integrity messages per file: enough to see what is wrong.
-const INTEGRITY_MESSAGE_LIMIT = 20;
-
 const integrityProblems = (db: Database.Database, file: string): BackupProblem[] => {
-  const messages = db
-    .prepare<[], string>(`PRAGMA integrity_check(${INTEGRITY_MESSAGE_LIMIT})`)
-    .pluck()
-    .all();
+  const messages = integrityMessages(db);
   return messages.length === 1 && messages[0] === "ok"
     ? []
     : [{ kind: "integrity-check-failed", file, messages }];
@@ -84,10 +115,19 @@ const messageOf = (error: unknown): string =>
 const verifyEventsFile = (
   file: string,
   hashChained: (stream: string) => boolean,
-): { problems: BackupProblem[]; eventCount: number; streamCount: number } => {
+  secret: Uint8Array | undefined,
+  onProgress: VerifyOptions["onProgress"],
+): {
+  problems: BackupProblem[];
+  eventCount: number;
+  streamCount: number;
+  uncheckedLinks: number;
+} => {
   const problems: BackupProblem[] = [];
   let eventCount = 0;
   let streamCount = 0;
+  let uncheckedLinks = 0;
+  const chainOptions = secret === undefined ? {} : { chainKey: chainKeyOf(secret) };
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -98,9 +138,9 @@ const verifyEventsFile = (
       if (stream === undefined) return;
       streamCount += 1;
       const chained = hashChained(stream);
-      const breaks = verifyHistory(history).breaks.filter(
-        (found) => chained || found.kind === "revision-gap",
-      );
+      const verified = verifyHistory(history, chainOptions);
+      if (chained) uncheckedLinks += verified.uncheckedLinks;
+      const breaks = verified.breaks.filter((found) => chained || found.kind === "revision-gap");
       if (breaks.length > 0) problems.push({ kind: "history-broken", stream, breaks });
     };
     const rows = db
@@ -112,6 +152,9 @@ const verifyEventsFile = (
       .iterate();
     for (const [position, id, rowStream, revision, type, data, metadata] of rows) {
       eventCount += 1;
+      if (eventCount % VERIFY_PROGRESS_EVERY_EVENTS === 0) {
+        onProgress?.({ pass: "histories", events: eventCount });
+      }
       if (rowStream !== stream) {
         checkStream();
         stream = rowStream;
@@ -143,7 +186,32 @@ const verifyEventsFile = (
   } finally {
     db?.close();
   }
-  return { problems, eventCount, streamCount };
+  onProgress?.({ pass: "histories", events: eventCount });
+  return { problems, eventCount, streamCount, uncheckedLinks };
+};
+
+/** The checkpoints' verdict on an events file, when the caller asked for it. */
+const checkpointProblems = (
+  eventsFile: string,
+  options: VerifyOptions,
+  tail: "must-reach" | "may-end-before",
+): BackupProblem[] => {
+  if (options.checkpoints === undefined) return [];
+  if (options.secret === undefined) {
+    throw new TypeError("verifyBackup: checking checkpoints needs the ledger secret");
+  }
+  const replay = verifyLogCheckpoints({
+    events: eventsFile,
+    checkpoints: options.checkpoints,
+    secret: options.secret,
+    tail,
+    ...(options.onProgress === undefined
+      ? {}
+      : {
+          onProgress: (events: number) => options.onProgress?.({ pass: "checkpoints", events }),
+        }),
+  });
+  return replay.problems.map((problem) => ({ kind: "log-checkpoint", problem }));
 };
 
 const verifyKeysFile = (
@@ -182,6 +250,7 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
       eventCount: 0,
       streamCount: 0,
       keyCount: undefined,
+      uncheckedLinks: 0,
     };
   }
   const problems: BackupProblem[] = [];
@@ -190,9 +259,16 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
   // Checked row by row even when the checksum already failed: the report then says which
   // streams the damage reaches.
   const events = existsSync(eventsFile)
-    ? verifyEventsFile(eventsFile, options.hashChained ?? (() => true))
-    : { problems: [], eventCount: 0, streamCount: 0 };
+    ? verifyEventsFile(
+        eventsFile,
+        options.hashChained ?? isHashChainedStream,
+        options.secret,
+        options.onProgress,
+      )
+    : { problems: [], eventCount: 0, streamCount: 0, uncheckedLinks: 0 };
   problems.push(...events.problems);
+  if (existsSync(eventsFile))
+    problems.push(...checkpointProblems(eventsFile, options, "may-end-before"));
   for (const [what, expected, actual] of [
     ["events", manifest.events.eventCount, events.eventCount],
     ["streams", manifest.events.streamCount, events.streamCount],
@@ -220,20 +296,28 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
       }
     }
   }
+  if (manifest.config !== undefined && manifest.config.expiredAt === undefined) {
+    // The ledger secret's file: a restore installs it as it was backed up, or not at all.
+    const configFile = join(directory, manifest.config.file);
+    problems.push(...checksumProblems(configFile, manifest.config.sha256));
+  }
   return {
     ok: problems.length === 0,
     problems,
     eventCount: events.eventCount,
     streamCount: events.streamCount,
     keyCount,
+    uncheckedLinks: events.uncheckedLinks,
   };
 };
 
 /**
  * Checks a backup and reports everything wrong with it: `path` is a backup directory
- * written by `backupLedger` (checksums, SQLite's integrity check on both files, counts)
+ * written by `backupLedger` (checksums of every file, the secret's copy included, SQLite's
+ * integrity check on both databases, counts)
  * or a lone events database file. In both cases every stream must be contiguous from
- * revision 0 and its hash chain unbroken. Never throws for a damaged backup.
+ * revision 0, and every stream the ledger hash-chains (see {@link VerifyOptions}) must
+ * have an unbroken chain. Never throws for a damaged backup.
  */
 export const verifyBackup = async (
   path: string,
@@ -246,9 +330,16 @@ export const verifyBackup = async (
       eventCount: 0,
       streamCount: 0,
       keyCount: undefined,
+      uncheckedLinks: 0,
     };
   }
   if (statSync(path).isDirectory()) return verifyBackupDirectory(path, options);
-  const events = verifyEventsFile(path, options.hashChained ?? (() => true));
+  const events = verifyEventsFile(
+    path,
+    options.hashChained ?? isHashChainedStream,
+    options.secret,
+    options.onProgress,
+  );
+  events.problems.push(...checkpointProblems(path, options, "must-reach"));
   return { ok: events.problems.length === 0, ...events, keyCount: undefined };
 };

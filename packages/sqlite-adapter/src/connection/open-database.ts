@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_DURABILITY, type Durability } from "./durability.js";
+import { ensurePrivateFile } from "./private-files.js";
 
 /** How to open one SQLite file of the ledger. */
 export interface DatabaseSettings {
@@ -11,13 +12,27 @@ export interface DatabaseSettings {
   readonly readonly?: boolean;
 }
 
+/** Whether `path` names a file on disk (not SQLite's in-memory or URI forms). */
+const isFilePath = (path: string): boolean =>
+  path !== "" && path !== ":memory:" && !path.startsWith("file:");
+
 /**
- * Opens a file in WAL mode with the ledger's pragmas. The busy timeout is set before
- * anything else so that switching to WAL while another process holds a lock waits
- * instead of failing.
+ * Creates the file of a database about to be opened for writing, if it is absent, with
+ * mode 0600: SQLite would create it under the umask (0644 as a rule), and gives its -wal
+ * and -shm files the database file's mode.
+ */
+export const ensurePrivateDatabaseFile = (path: string): void => {
+  if (isFilePath(path)) ensurePrivateFile(path);
+};
+
+/**
+ * Opens a file in WAL mode with the ledger's pragmas; a file opened for writing is created
+ * readable by its owner only. The busy timeout is set before anything else so that
+ * switching to WAL while another process holds a lock waits instead of failing.
  */
 export const openDatabase = (settings: DatabaseSettings): Database.Database => {
   const readonly = settings.readonly ?? false;
+  if (!readonly) ensurePrivateDatabaseFile(settings.path);
   const db = new Database(settings.path, { readonly, fileMustExist: readonly });
   try {
     db.pragma(

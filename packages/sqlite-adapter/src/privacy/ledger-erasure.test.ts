@@ -8,11 +8,18 @@ import {
   type LeadId,
 } from "@leadledger/core";
 import {
+  amendLead,
+  assignLead,
   captureLead,
+  clearPurgeFlag,
+  convertLead,
+  executiveActor,
   flagForPurge,
+  gradeLead,
   headActor,
   purgeLead,
   recordContact,
+  recordVisit,
 } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
@@ -22,7 +29,7 @@ import { openSqliteEventStore } from "../store/sqlite-event-store.js";
 import { useTempDirectories } from "../temp-directory.test-fixture.js";
 import { openSqliteKeyStore } from "./sqlite-key-store.js";
 
-// The erasure promise of DOMAIN.md §7, checked on the bytes: personal data never reaches a
+// The erasure promise of docs/domain.md §7, checked on the bytes: personal data never reaches a
 // database file in the clear, and a purged lead's key leaves no trace in the key file, its
 // WAL or a backup — while the other leads still decrypt and the statistics do not move.
 
@@ -40,7 +47,132 @@ const person = (i: number) => ({
   phone: `+86 139 ${String(10_000_000 + i * 7919).slice(0, 4)} ${String(10_000_000 + i * 7919).slice(4, 8)}`,
   email: `person.${i}.lead@example-erasure.cn`,
   summary: `第${i}位客户谈了加盟费 secret-note-${i}`,
+  /** A unique marker for one free-text field of this person's commands. */
+  mark: (field: string) => `MARK${i}-${field}-Z`,
 });
+
+/**
+ * Every free-text field a command accepts, each filled with its own marker, on top of the
+ * capture's party and contact (checked by name, phone and e-mail). Reps type names into
+ * all of them (issue 12). The needs and the classification are left out on purpose: they
+ * are business attributes the statistics group by, kept plain (docs/privacy.md).
+ */
+const FREE_TEXT_FIELDS = [
+  "capture.lateEntryReason",
+  "capture.referrerName",
+  "capture.consentEvidence",
+  "capture.registeredAddress",
+  "capture.businessScope",
+  "capture.fax",
+  "capture.messagingPlatform",
+  "capture.messagingHandle",
+  "capture.address",
+  "capture.correlationId",
+  "contact.outcomeNotes",
+  "contact.nextStep",
+  "contact.correlationId",
+  "visit.purpose",
+  "visit.objective",
+  "visit.result",
+  "visit.correlationId",
+  "grade.reason",
+  "grade.correlationId",
+  "assign.reason",
+  "assign.correlationId",
+  "amend.reason",
+  "amend.companyName",
+  "amend.fax",
+  "amend.referrerName",
+  "amend.correlationId",
+  "flag.note",
+  "flag.correlationId",
+  "clear.note",
+  "clear.correlationId",
+  "convert.contractRef",
+  "convert.correlationId",
+  "reflag.note",
+  "purge.recheckNote",
+  "purge.correlationId",
+] as const;
+
+/** A person's lead through every command that takes free text, each field marked. */
+const commandsOf = (p: ReturnType<typeof person>, purge: boolean) => {
+  const m = p.mark;
+  const lead = { leadId: p.leadId };
+  return [
+    recordContact({
+      ...lead,
+      commandId: `c-${p.leadId}`,
+      summary: p.summary,
+      outcomeNotes: m("contact.outcomeNotes"),
+      nextStep: m("contact.nextStep"),
+      correlationId: m("contact.correlationId"),
+    } as never),
+    recordVisit({
+      ...lead,
+      commandId: `v-${p.leadId}`,
+      purpose: m("visit.purpose"),
+      objective: m("visit.objective"),
+      result: m("visit.result"),
+      correlationId: m("visit.correlationId"),
+    } as never),
+    gradeLead({
+      ...lead,
+      commandId: `g-${p.leadId}`,
+      reason: m("grade.reason"),
+      correlationId: m("grade.correlationId"),
+    }),
+    assignLead({
+      ...lead,
+      commandId: `a-${p.leadId}`,
+      reason: m("assign.reason"),
+      correlationId: m("assign.correlationId"),
+    } as never),
+    amendLead({
+      ...lead,
+      commandId: `m-${p.leadId}`,
+      reason: m("amend.reason"),
+      party: { kind: "company", companyName: m("amend.companyName") },
+      contact: { fax: m("amend.fax") },
+      referrerName: m("amend.referrerName"),
+      correlationId: m("amend.correlationId"),
+    } as never),
+    flagForPurge({
+      ...lead,
+      commandId: `f-${p.leadId}`,
+      note: m("flag.note"),
+      correlationId: m("flag.correlationId"),
+    } as never),
+    clearPurgeFlag({
+      ...lead,
+      commandId: `x-${p.leadId}`,
+      note: m("clear.note"),
+      correlationId: m("clear.correlationId"),
+    } as never),
+    convertLead({
+      ...lead,
+      commandId: `cv-${p.leadId}`,
+      contractRef: m("convert.contractRef"),
+      correlationId: m("convert.correlationId"),
+    } as never),
+    ...(purge
+      ? [
+          flagForPurge({
+            ...lead,
+            commandId: `rf-${p.leadId}`,
+            occurredAt: "2026-11-07T12:00:00.000Z",
+            note: m("reflag.note"),
+          } as never),
+          purgeLead({
+            ...lead,
+            commandId: `p-${p.leadId}`,
+            recheckNote: m("purge.recheckNote"),
+            correlationId: m("purge.correlationId"),
+          } as never),
+        ]
+      : []),
+  ];
+};
 
 /** Every file of the directory tree: databases, WAL and shared-memory files, backups. */
 const allBytes = (directory: string): Array<{ file: string; bytes: Buffer }> => {
@@ -66,33 +198,45 @@ describe("purging leads on SQLite", () => {
       clock: () => NOW,
     });
     const people = Array.from({ length: 12 }, (_, i) => person(i + 1));
+    const purged = people.filter((_, i) => i % 3 === 0);
+    const kept = people.filter((_, i) => i % 3 !== 0);
     for (const p of people) {
       const base = captureLead();
+      const m = p.mark;
+      // An executive names the lead id, as an import does.
       ok(
         await ledger.execute(
-          headActor,
+          executiveActor,
           captureLead({
             commandId: `capture-${p.leadId}`,
             leadId: p.leadId,
-            lateEntryReason: "typed in after the fair",
-            party: { ...base.party, companyName: p.name, legalRepresentative: p.name },
-            contact: { ...base.contact, phone: p.phone, email: p.email },
+            lateEntryReason: m("capture.lateEntryReason"),
+            referrerName: m("capture.referrerName"),
+            renewedConsent: { evidence: m("capture.consentEvidence") },
+            correlationId: m("capture.correlationId"),
+            party: {
+              ...base.party,
+              companyName: p.name,
+              legalRepresentative: p.name,
+              registeredAddress: m("capture.registeredAddress"),
+              businessScope: m("capture.businessScope"),
+            },
+            contact: {
+              ...base.contact,
+              phone: p.phone,
+              email: p.email,
+              fax: m("capture.fax"),
+              messaging: {
+                platform: m("capture.messagingPlatform"),
+                handle: m("capture.messagingHandle"),
+              },
+              address: m("capture.address"),
+            },
           } as Partial<CaptureLead>),
         ),
       );
-      ok(
-        await ledger.execute(
-          headActor,
-          recordContact({
-            leadId: p.leadId,
-            commandId: `c-${p.leadId}`,
-            summary: p.summary,
-          } as never),
-        ),
-      );
+      for (const command of commandsOf(p, false)) ok(await ledger.execute(headActor, command));
     }
-    const purged = people.filter((_, i) => i % 3 === 0);
-    const kept = people.filter((_, i) => i % 3 !== 0);
     const destroyedKeys: Buffer[] = [];
     const factsBefore = new Map<string, unknown>();
     for (const p of purged) {
@@ -100,24 +244,12 @@ describe("purging leads on SQLite", () => {
       if (key.status !== "active") throw new Error("expected an active key");
       destroyedKeys.push(Buffer.from(key.key));
       factsBefore.set(p.leadId, statisticsOf(ok(await ledger.getLead(headActor, p.leadId)).state));
-      ok(
-        await ledger.execute(
-          headActor,
-          flagForPurge({
-            leadId: p.leadId,
-            commandId: `f-${p.leadId}`,
-            occurredAt: "2026-11-06T02:00:00.000Z",
-          } as never),
-        ),
-      );
-      ok(
-        await ledger.execute(
-          headActor,
-          purgeLead({ leadId: p.leadId, commandId: `p-${p.leadId}` } as never),
-        ),
-      );
+      for (const command of commandsOf(p, true).slice(-2)) {
+        ok(await ledger.execute(headActor, command));
+      }
     }
-    ok(await backupLedger(files, join(directory, "backup-1")));
+    // The ledger's secret is the test's own: the databases alone are backed up.
+    ok(await backupLedger({ events: files.events, keys: files.keys }, join(directory, "backup-1")));
 
     // The other leads still decrypt, from the live files.
     for (const p of kept) {
@@ -140,7 +272,8 @@ describe("purging leads on SQLite", () => {
     expect(existsSync(files.events)).toBe(true);
     for (const { file, bytes } of scanned) {
       for (const p of people) {
-        for (const secret of [p.name, p.phone, p.email, p.summary]) {
+        const marks = FREE_TEXT_FIELDS.map(p.mark);
+        for (const secret of [p.name, p.phone, p.email, p.summary, ...marks]) {
           expect(bytes.includes(Buffer.from(secret, "utf8")), `${secret} in ${file}`).toBe(false);
         }
       }

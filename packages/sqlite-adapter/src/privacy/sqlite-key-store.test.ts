@@ -91,7 +91,11 @@ describe("SQLite key store", () => {
       keys.set(`lead-${i}`, key);
       lookup(await store.ensureKey(`lead-${i}`, key));
     }
-    const backup = await backupLedger(files, join(directory, "backup"));
+    // No ledger secret in this directory: the databases alone are backed up.
+    const backup = await backupLedger(
+      { events: files.events, keys: files.keys },
+      join(directory, "backup"),
+    );
     expect(E.isRight(backup)).toBe(true);
 
     // Scanned while the store is still open, before close() could checkpoint anything.

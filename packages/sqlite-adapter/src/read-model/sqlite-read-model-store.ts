@@ -9,6 +9,7 @@ import type {
 } from "@leadledger/projections";
 import Database from "better-sqlite3";
 import * as E from "fp-ts/lib/Either.js";
+import { ensurePrivateDatabaseFile } from "../connection/open-database.js";
 
 /** How to open the SQLite read model. */
 export interface SqliteReadModelOptions {
@@ -167,6 +168,8 @@ const attempt = <A>(work: () => A): E.Either<ReadModelUnavailable, A> => {
  * renaming, rows and checkpoint in one transaction.
  */
 export const openSqliteReadModelStore = (options: SqliteReadModelOptions): ReadModelStore => {
+  // Its rows are company secrets (docs/domain.md §7) even without personal data: owner only.
+  ensurePrivateDatabaseFile(options.path);
   const db = new Database(options.path);
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${(options.synchronous ?? "normal").toUpperCase()}`);

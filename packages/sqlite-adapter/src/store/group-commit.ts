@@ -1,12 +1,8 @@
 import {
-  ANY,
   type AppendResult,
-  type ConcurrencyConflict,
   type ExpectedRevision,
-  NO_STREAM,
-  STREAM_EXISTS,
+  expectedRevisionConflict,
   type StoreError,
-  type StreamRevision,
 } from "@leadledger/core";
 import type Database from "better-sqlite3";
 import type { Either } from "fp-ts/lib/Either.js";
@@ -38,21 +34,6 @@ export interface GroupCommit {
 // Enough to amortise one fsync over many appends, small enough that one group does not
 // hold the write lock (and this process's event loop) for long.
 const MAX_GROUP_SIZE = 512;
-
-const conflictWith = (
-  stream: string,
-  expected: ExpectedRevision,
-  current: StreamRevision | undefined,
-): ConcurrencyConflict | undefined => {
-  const matches =
-    expected === ANY ||
-    (expected === NO_STREAM && current === undefined) ||
-    (expected === STREAM_EXISTS && current !== undefined) ||
-    (typeof expected === "bigint" && current === expected);
-  return matches
-    ? undefined
-    : { code: "concurrency.conflict", stream, expected, actual: current ?? NO_STREAM };
-};
 
 /**
  * Group commit: appends that arrive while the event loop is busy are committed together in
@@ -94,7 +75,7 @@ export const createGroupCommit = (
     // Read inside the write transaction rather than cached: another process may have
     // appended since, and this also sees the earlier appends of the same group.
     const current = reads.lastRevision(append.stream);
-    const conflict = conflictWith(append.stream, append.expected, current);
+    const conflict = expectedRevisionConflict(append.stream, append.expected, current);
     if (conflict !== undefined) return { kind: "value", value: E.left(conflict) };
     let revision = (current ?? -1n) + 1n;
     let position = 0n;
