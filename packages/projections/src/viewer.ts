@@ -12,7 +12,7 @@ export interface Viewer extends Reacher {
 }
 
 /**
- * Whether a viewer may see a lead (DOMAIN.md §7): a rep the leads they own, a head the
+ * Whether a viewer may see a lead (docs/domain.md §7): a rep the leads they own, a head the
  * department's, an executive all. The core's `canReach`, applied to the row's owner: one
  * rule for the ledger and its views.
  */

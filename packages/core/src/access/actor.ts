@@ -1,7 +1,7 @@
 import type { ActorRecord, Role } from "../lead/values.js";
 
 /**
- * Who is asking (DOMAIN.md §7): a rep sees and changes only the leads they own, a
+ * Who is asking (docs/domain.md §7): a rep sees and changes only the leads they own, a
  * department head the whole department, an executive everything.
  */
 export type Actor = ActorRecord;
