@@ -15,13 +15,21 @@ import {
   recordVisit,
   repActor,
 } from "@leadledger/testkit";
+import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../access/actor.js";
+import { defaultGradingPolicy } from "../grading/default.js";
 import type { LeadCommand } from "./commands.js";
+import type { DecisionContext, DuplicateFound } from "./decide.js";
+import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "./decide.js";
 import { isRedacted } from "./events.js";
+import type { LeadState } from "./state.js";
+import { evolve } from "./state.js";
+import type { LeadId } from "./values.js";
 
-// One spec per MUST rule of docs/domain.md §3 (rule 9, duplicates, is the ledger's and is
-// specified in ledger.test.ts). Each fails if its rule is taken out of `decide`.
+// One spec per MUST rule of docs/domain.md §3. Each fails if its rule is taken out of
+// `decide`. Rule 9 (duplicates) is found by the ledger in the store and decided here from
+// what it found; finding them is specified in ledger.test.ts.
 
 const ctx = { actor: repActor, now: "2026-11-20T00:00:00.000Z" };
 const managerCtx = { actor: headActor, now: "2026-11-20T00:00:00.000Z" };
@@ -434,6 +442,77 @@ describe("rule 8: an entry more than 24 hours after acquisition needs a late-ent
           "business cards typed in after the fair",
         );
       });
+  });
+});
+
+describe("rule 9: a person is one active lead; a duplicate is refused or captured flagged", () => {
+  const now = Date.parse("2026-11-02T02:00:00.000Z");
+  const context = (duplicate: DuplicateFound): DecisionContext => ({
+    actor: repActor,
+    now,
+    gradingPolicy: defaultGradingPolicy,
+    clockToleranceMs: DEFAULT_CLOCK_TOLERANCE_MS,
+    duplicate,
+  });
+  const existingLeadId = "0b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d" as LeadId;
+
+  it("refuses the capture under the refuse policy, naming the lead the actor reaches", () => {
+    const named = decide(
+      captureLead(),
+      undefined,
+      context({ matchedOn: "phone", existingLeadId, policy: "refuse" }),
+    );
+    expect(named).toEqual(E.left({ code: "lead.duplicate", existingLeadId, matchedOn: "phone" }));
+    const unnamed = decide(
+      captureLead(),
+      undefined,
+      context({ matchedOn: "email", policy: "refuse" }),
+    );
+    expect(unnamed).toEqual(E.left({ code: "lead.duplicate", matchedOn: "email" }));
+  });
+
+  it("captures it flagged as a duplicate under the flag policy, after its first grade", () => {
+    const flagged = decide(
+      captureLead(),
+      undefined,
+      context({ matchedOn: "phone", existingLeadId, policy: "flag" }),
+    );
+    if (E.isLeft(flagged)) throw new Error(`refused: ${flagged.left.code}`);
+    expect(flagged.right.map((event) => event.type)).toEqual([
+      "LeadCaptured",
+      "LeadGraded",
+      "LeadFlaggedForPurge",
+    ]);
+    const [captured, , flag] = flagged.right;
+    expect(flag?.data).toEqual({ reason: "duplicate", duplicateOf: existingLeadId });
+    // The flag is part of the capture: same command, same times.
+    expect(flag?.metadata).toEqual(captured?.metadata);
+    // The state the capture leaves is flagged, as a FlagForPurge would have left it.
+    let state: LeadState | undefined;
+    for (const event of flagged.right) state = evolve(state, event);
+    expect(state?.purgeFlag).toEqual({
+      reason: "duplicate",
+      at: Date.parse("2026-11-02T01:00:00.000Z"),
+      duplicateOf: existingLeadId,
+    });
+  });
+
+  it("does not name a lead out of the actor's reach in the flag", () => {
+    const flagged = decide(
+      captureLead(),
+      undefined,
+      context({ matchedOn: "email", policy: "flag" }),
+    );
+    if (E.isLeft(flagged)) throw new Error(`refused: ${flagged.left.code}`);
+    expect(flagged.right[2]?.data).toEqual({ reason: "duplicate" });
+  });
+
+  it("refuses on other grounds first: a duplicate capture is still a capture", () => {
+    const late = decide(captureLead(), undefined, {
+      ...context({ matchedOn: "phone", existingLeadId, policy: "flag" }),
+      now: now + 2 * 86_400_000,
+    });
+    expect(E.isLeft(late) && late.left.code).toBe("capture.late-entry-reason-required");
   });
 });
 

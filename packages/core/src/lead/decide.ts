@@ -21,6 +21,26 @@ export interface DecisionContext {
   readonly gradingPolicy: GradingPolicy;
   /** How far a business time may lie in the future before it is refused (clock skew). */
   readonly clockToleranceMs: number;
+  /**
+   * Rule 9 for a capture, as the ledger found it in the store: another active lead holds
+   * the person's phone or e-mail. Left out when nobody else's lead does, and before the
+   * ledger has looked: it decides a capture once before reserving anything, so that a
+   * capture refused on other grounds reserves nothing, and again with what the
+   * reservations found.
+   */
+  readonly duplicate?: DuplicateFound;
+}
+
+/** Another active lead already holds a capture's phone or e-mail (rule 9). */
+export interface DuplicateFound {
+  readonly matchedOn: "phone" | "email";
+  /**
+   * That lead, only when the actor reaches it: the refusal and the flag name it to those
+   * who may know whose lead the person is (docs/privacy.md, "What each role learns").
+   */
+  readonly existingLeadId?: LeadId;
+  /** The ledger's `duplicatePolicy`: refuse the capture, or record it flagged as a duplicate. */
+  readonly policy: "refuse" | "flag";
 }
 
 /** The default clock tolerance: five minutes. */
@@ -32,9 +52,10 @@ type Decision = E.Either<LeadError, readonly LeadEvent[]>;
 
 /**
  * Decides what a command means for a lead: the events to record, or why not. Pure and
- * total. Enforces the MUST rules of docs/domain.md §3 that one lead's history can answer;
- * duplicates (rule 9) need the store and are the ledger's part, and so is the scope check
- * of who may see which lead.
+ * total. Enforces the MUST rules of docs/domain.md §3 that one lead's history can answer,
+ * and rule 9 (duplicates) from what the ledger found in the store
+ * ({@link DecisionContext.duplicate}); finding duplicates, and the scope check of who may
+ * see which lead, are the ledger's part.
  */
 export const decide = (
   command: LeadCommand,
@@ -360,8 +381,32 @@ const decideCapture = (
     metadata,
   };
   const capturedState = evolve(undefined, captured);
-  if (capturedState === undefined) return E.right([captured]);
-  return E.right([captured, ruleGrade(capturedState, metadata, tracing, context)]);
+  const events =
+    capturedState === undefined
+      ? [captured]
+      : [captured, ruleGrade(capturedState, metadata, tracing, context)];
+  const duplicate = context.duplicate;
+  if (duplicate === undefined) return E.right(events);
+  // Rule 9: a person is one active lead, unless the ledger's policy records the second
+  // capture and flags it for the purge-or-keep decision of rule 6.
+  const { matchedOn, existingLeadId } = duplicate;
+  if (duplicate.policy === "refuse") {
+    return E.left(
+      leadError(
+        "lead.duplicate",
+        existingLeadId === undefined ? { matchedOn } : { existingLeadId, matchedOn },
+      ),
+    );
+  }
+  const flagged: LeadEvent = {
+    type: "LeadFlaggedForPurge",
+    data: {
+      reason: "duplicate",
+      ...(existingLeadId === undefined ? {} : { duplicateOf: existingLeadId }),
+    },
+    metadata,
+  };
+  return E.right([...events, flagged]);
 };
 
 const checkBusinessTime = (

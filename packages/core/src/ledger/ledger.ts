@@ -8,6 +8,7 @@ import { defaultGradingPolicy } from "../grading/default.js";
 import type { GradingPolicy } from "../grading/policy.js";
 import type { SubmittedLeadCommand } from "../lead/commands.js";
 import { decodeLeadCommand, withBusinessTime } from "../lead/commands.js";
+import type { DecisionContext, DuplicateFound } from "../lead/decide.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS, decide } from "../lead/decide.js";
 import { decodeLeadEventFacts } from "../lead/decode-facts.js";
 import type { LeadError } from "../lead/errors.js";
@@ -549,14 +550,15 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     }
 
     const now = clock();
-    const decision = decide(withBusinessTime(command, millisToInstant(now)), state, {
+    const decided = withBusinessTime(command, millisToInstant(now));
+    const context: DecisionContext = {
       actor,
       now,
       gradingPolicy: policy,
       clockToleranceMs: tolerance,
-    });
+    };
+    const decision = decide(decided, state, context);
     if (E.isLeft(decision)) return decision;
-    // Copied only if a duplicate flag is added to it below.
     let events = decision.right as LeadEvent[];
 
     // Rule 9 and the erasure bookkeeping need the identities before and after the command.
@@ -608,29 +610,35 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       return E.left(leadError("lead.purged", { leadId }));
     }
     const sealingKey = key.right.status === "active" ? key.right.key : undefined;
-    if (sealingKey === undefined) events = events.map(factsOnly);
+    // Rule 9: the first identity another active lead holds is the duplicate `decide` is told
+    // of, as the actor may know it; any other refusal (a suppression) stands as it is.
+    let duplicate: DuplicateFound | undefined;
     for (const held of holds) {
       if (E.isRight(held)) continue;
       const refusal = await duplicateAsSeenBy(actor, held.left);
-      if (refusal.code === "lead.duplicate" && duplicatePolicy === "flag") {
-        if (!events.some((event) => event.type === "LeadFlaggedForPurge")) {
-          const capture = events[0];
-          if (capture === undefined) throw new Error("a capture decides at least one event");
-          events = [...events];
-          // The new lead's history is the capturer's to read: it names the other lead only
-          // when the capturer reaches it, as the refusal would.
-          const duplicateOf = refusal.existingLeadId as LeadId | undefined;
-          events.push({
-            type: "LeadFlaggedForPurge",
-            data: { reason: "duplicate", ...(duplicateOf === undefined ? {} : { duplicateOf }) },
-            metadata: capture.metadata,
-          });
-        }
-        continue;
+      if (refusal.code !== "lead.duplicate") {
+        await undoAll(reservations, reserved, leadId);
+        return E.left(refusal);
       }
-      await undoAll(reservations, reserved, leadId);
-      return E.left(refusal);
+      duplicate ??= {
+        matchedOn: refusal.matchedOn,
+        // Named only when the actor reaches it, and then a lead id (duplicateAsSeenBy).
+        ...(refusal.existingLeadId === undefined
+          ? {}
+          : { existingLeadId: refusal.existingLeadId as LeadId }),
+        policy: duplicatePolicy,
+      };
+      if (duplicatePolicy === "refuse") break;
     }
+    if (duplicate !== undefined) {
+      const redecided = decide(decided, state, { ...context, duplicate });
+      if (E.isLeft(redecided)) {
+        await undoAll(reservations, reserved, leadId);
+        return redecided;
+      }
+      events = redecided.right as LeadEvent[];
+    }
+    if (sealingKey === undefined) events = events.map(factsOnly);
     if (command.type === "AmendLead" && command.contact !== undefined) {
       const personal = await currentPersonal(leadId);
       if (E.isLeft(personal)) return personal;
