@@ -1,7 +1,13 @@
 import { GradeLead, Instant, Money, RecordContact } from "@leadledger/core";
 import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
-import { reshapeObjectSchema, toJsonSchema, withJsonSchema } from "./json-schema.js";
+import {
+  reshapeObjectSchema,
+  toAnswerSchema,
+  toJsonSchema,
+  withJsonSchema,
+  withPropertyExamples,
+} from "./json-schema.js";
 
 describe("io-ts to JSON Schema", () => {
   it("merges intersections of objects and keeps what is required", () => {
@@ -67,5 +73,62 @@ describe("io-ts to JSON Schema", () => {
     });
     expect(toJsonSchema(custom)).toEqual({ type: "string", pattern: "^x$" });
     expect(() => toJsonSchema(t.bigint)).toThrow(/no JSON Schema/);
+  });
+
+  it("requires and replaces properties wherever an object has them", () => {
+    const reason = { type: "string", minLength: 1 };
+    const body = reshapeObjectSchema(toJsonSchema(GradeLead), {
+      omit: ["type", "commandId", "leadId"],
+      require: ["reason"],
+      replace: { reason },
+    });
+    const [byRule, byHand] = body.oneOf as Record<string, unknown>[];
+    expect(byRule?.required).toEqual(["by"]);
+    expect(byHand?.required).toEqual(["by", "grade", "reason"]);
+    expect(byHand?.properties).toMatchObject({ reason });
+  });
+
+  it("closes every object of an answer's schema, merged intersections included", () => {
+    const answer = t.type({
+      a: t.intersection([t.type({ b: t.string }), t.partial({ c: t.union([t.number, t.null]) })]),
+      list: t.readonlyArray(t.type({ d: t.boolean })),
+    });
+    expect(toAnswerSchema(answer)).toEqual({
+      type: "object",
+      properties: {
+        a: {
+          type: "object",
+          properties: {
+            b: { type: "string" },
+            c: { oneOf: [{ type: "number" }, { type: "null" }] },
+          },
+          required: ["b"],
+          additionalProperties: false,
+        },
+        list: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { d: { type: "boolean" } },
+            required: ["d"],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ["a", "list"],
+      additionalProperties: false,
+    });
+    // Request schemas stay open: io-ts strips what it does not know instead of refusing it.
+    expect(toJsonSchema(answer).additionalProperties).toBeUndefined();
+    const unclosable = t.intersection([t.type({ a: t.string }), t.union([t.string, t.number])]);
+    expect(() => toAnswerSchema(unclosable)).toThrow(/no closed JSON Schema/);
+  });
+
+  it("gives properties examples, and none to a property that is not there", () => {
+    const query = toJsonSchema(t.partial({ by: t.string }));
+    expect(withPropertyExamples(query, { by: "stage" }).properties).toEqual({
+      by: { type: "string", examples: ["stage"] },
+    });
+    expect(() => withPropertyExamples(query, { stage: "new" })).toThrow(/no property stage/);
   });
 });

@@ -56,10 +56,18 @@ interface ObjectParts {
   readonly required: string[];
 }
 
-const objectSchema = (parts: ObjectParts): JsonSchema =>
-  parts.required.length === 0
-    ? { type: "object", properties: parts.properties }
-    : { type: "object", properties: parts.properties, required: parts.required };
+/** How a conversion writes objects: open (request bodies) or closed (answers). */
+interface Conversion {
+  readonly hints: Readonly<Record<string, JsonSchema>>;
+  readonly closed: boolean;
+}
+
+const objectSchema = (parts: ObjectParts, closed: boolean): JsonSchema => ({
+  type: "object",
+  properties: parts.properties,
+  ...(parts.required.length === 0 ? {} : { required: parts.required }),
+  ...(closed ? { additionalProperties: false } : {}),
+});
 
 const propsSchema = (
   props: t.Props,
@@ -76,7 +84,8 @@ const plainObject = (schema: JsonSchema): ObjectParts | undefined => {
   const keys = Object.keys(schema);
   if (
     schema.type !== "object" ||
-    !keys.every((k) => ["type", "properties", "required"].includes(k))
+    !keys.every((k) => ["type", "properties", "required", "additionalProperties"].includes(k)) ||
+    (schema.additionalProperties !== undefined && schema.additionalProperties !== false)
   ) {
     return undefined;
   }
@@ -102,8 +111,24 @@ const plainObject = (schema: JsonSchema): ObjectParts | undefined => {
 export const toJsonSchema = (
   codec: t.Mixed,
   hints: Readonly<Record<string, JsonSchema>> = CORE_REFINEMENT_SCHEMAS,
-): JsonSchema => {
-  const convert = (c: t.Mixed): JsonSchema => toJsonSchema(c, hints);
+): JsonSchema => convertCodec(codec, { hints, closed: false });
+
+/**
+ * The JSON Schema of an answer's codec: as {@link toJsonSchema}, but every object is
+ * closed (`additionalProperties: false`). Answers are built by typed code, so a field the
+ * schema does not name is one the documentation forgot, and a test that validates the
+ * answers against it finds it.
+ *
+ * @throws for an intersection that is not of plain objects: closed parts cannot be combined
+ */
+export const toAnswerSchema = (
+  codec: t.Mixed,
+  hints: Readonly<Record<string, JsonSchema>> = CORE_REFINEMENT_SCHEMAS,
+): JsonSchema => convertCodec(codec, { hints, closed: true });
+
+const convertCodec = (codec: t.Mixed, conversion: Conversion): JsonSchema => {
+  const { hints, closed } = conversion;
+  const convert = (c: t.Mixed): JsonSchema => convertCodec(c, conversion);
   const own = documented.get(codec);
   if (own !== undefined) return own;
   // Read before the kind checks below narrow the codec away.
@@ -113,12 +138,14 @@ export const toJsonSchema = (
   }
   if (isKind(codec, t.AnyDictionaryType)) return { type: "object" };
   if (isKind(codec, t.InterfaceType) || isKind(codec, t.StrictType)) {
-    return objectSchema(propsSchema(codec.props as t.Props, true, convert));
+    return objectSchema(propsSchema(codec.props as t.Props, true, convert), closed);
   }
   if (isKind(codec, t.PartialType)) {
-    return objectSchema(propsSchema(codec.props as t.Props, false, convert));
+    return objectSchema(propsSchema(codec.props as t.Props, false, convert), closed);
   }
-  if (isKind(codec, t.ExactType)) return convert(codec.type as t.Mixed);
+  if (isKind(codec, t.ExactType) || isKind(codec, t.ReadonlyType)) {
+    return convert(codec.type as t.Mixed);
+  }
   if (isKind(codec, t.IntersectionType)) {
     const parts = (codec.types as t.Mixed[]).map(convert);
     const objects = parts.map(plainObject);
@@ -128,8 +155,9 @@ export const toJsonSchema = (
         Object.assign(merged.properties, o.properties);
         for (const r of o.required) if (!merged.required.includes(r)) merged.required.push(r);
       }
-      return objectSchema(merged);
+      return objectSchema(merged, closed);
     }
+    if (closed) throw new TypeError(`no closed JSON Schema for the intersection ${name}`);
     return { allOf: parts };
   }
   if (isKind(codec, t.UnionType)) return { oneOf: (codec.types as t.Mixed[]).map(convert) };
@@ -169,28 +197,61 @@ const isKind = <C extends abstract new (...args: any[]) => unknown>(
 ): codec is t.Mixed & InstanceType<C> => codec instanceof kind;
 
 /**
- * The schema without some properties, and with others made optional: what a route body is
- * once the path, the headers or the server supply those fields. Walks merged objects and
+ * The schema without some properties, with others made optional or required: what a route
+ * body is once the path, the headers or the server supply those fields, and once the rules
+ * `decide` checks beyond the codec are said. Walks merged objects and
  * the members of `allOf`/`oneOf`.
  */
 export const reshapeObjectSchema = (
   schema: JsonSchema,
-  change: { readonly omit?: readonly string[]; readonly optional?: readonly string[] },
+  change: {
+    readonly omit?: readonly string[];
+    readonly optional?: readonly string[];
+    /** Required wherever the object has them: rules the codec leaves to `decide`. */
+    readonly require?: readonly string[];
+    /** New schemas for properties, wherever the object has them. */
+    readonly replace?: Readonly<Record<string, JsonSchema>>;
+  },
 ): JsonSchema => {
   const omit = new Set(change.omit ?? []);
   const optional = new Set(change.optional ?? []);
+  const require = change.require ?? [];
   const walk = (s: JsonSchema): JsonSchema => {
     if (Array.isArray(s.allOf)) return { ...s, allOf: (s.allOf as JsonSchema[]).map(walk) };
     if (Array.isArray(s.oneOf)) return { ...s, oneOf: (s.oneOf as JsonSchema[]).map(walk) };
     if (s.type !== "object" || typeof s.properties !== "object" || s.properties === null) return s;
     const properties = Object.fromEntries(
-      Object.entries(s.properties as Record<string, JsonSchema>).filter(([k]) => !omit.has(k)),
+      Object.entries(s.properties as Record<string, JsonSchema>)
+        .filter(([k]) => !omit.has(k))
+        .map(([k, property]) => [k, change.replace?.[k] ?? property]),
     );
     const required = Array.isArray(s.required)
       ? (s.required as string[]).filter((k) => !omit.has(k) && !optional.has(k))
       : [];
+    for (const name of require) {
+      if (name in properties && !required.includes(name)) required.push(name);
+    }
     const { required: _dropped, ...rest } = s;
     return required.length === 0 ? { ...rest, properties } : { ...rest, properties, required };
   };
   return walk(schema);
+};
+
+/**
+ * The object schema with an example for some of its properties (`examples`, which
+ * @fastify/swagger shows as each parameter's `example`).
+ *
+ * @throws for a property the schema does not have: an example must not outlive its field
+ */
+export const withPropertyExamples = (
+  schema: JsonSchema,
+  examples: Readonly<Record<string, unknown>>,
+): JsonSchema => {
+  const properties = { ...(schema.properties as Record<string, JsonSchema> | undefined) };
+  for (const [name, example] of Object.entries(examples)) {
+    const property = properties[name];
+    if (property === undefined) throw new TypeError(`no property ${name} to give an example`);
+    properties[name] = { ...property, examples: [example] };
+  }
+  return { ...schema, properties };
 };
