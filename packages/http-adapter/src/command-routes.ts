@@ -22,7 +22,8 @@ import { type JsonSchema, reshapeObjectSchema, toJsonSchema } from "./json-schem
 import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
 import { decodeRequestPart, LeadIdParams } from "./query-codecs.js";
 import { etagOf, outcomeRepresentation } from "./representations.js";
-import { OUTCOME_SCHEMA, PROBLEM_RESPONSES } from "./response-schemas.js";
+import { COMMAND_EXAMPLES, idempotencyKeyExample } from "./request-examples.js";
+import { addAnswerSchemas, answerRef, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, sendJson } from "./route-context.js";
 
 /** One command route: which core command its body becomes. */
@@ -33,6 +34,10 @@ interface CommandRoute {
   readonly codec: t.Mixed;
   readonly summary: string;
 }
+
+/** The OpenAPI `operationId` of a command's route: the command's name, `recordContact`. */
+export const commandOperationId = (type: LeadCommandType): string =>
+  `${type.charAt(0).toLowerCase()}${type.slice(1)}`;
 
 /** The routes of the commands on an existing lead, `:leadId` from the path. */
 export const LEAD_COMMAND_ROUTES: readonly CommandRoute[] = [
@@ -103,15 +108,16 @@ export const LEAD_COMMAND_ROUTES: readonly CommandRoute[] = [
 
 const IDEMPOTENCY_KEY = "Idempotency-Key";
 
-const headersSchema = (idempotencyRequired: boolean): JsonSchema => ({
+const headersSchema = (type: LeadCommandType, idempotencyRequired: boolean): JsonSchema => ({
   type: "object",
   properties: {
     "idempotency-key": {
       type: "string",
       pattern: "^[\\x21-\\x7e]{1,128}$",
       description: idempotencyRequired
-        ? "The command id, the caller's own: repeat it with the same body to retry safely. Required."
-        : "The command id, the caller's own: repeat it with the same body to retry safely. Generated when absent (the answer echoes it); the lead id is derived from it and the caller with a keyed hash unless an executive's body names one.",
+        ? "The command id, the caller's own: repeat it with the same body to retry safely, and take a new one for each new command. Required."
+        : "The command id, the caller's own: repeat it with the same body to retry safely, and take a new one for each new capture. Generated when absent (the answer echoes it); the lead id is derived from it and the caller with a keyed hash unless an executive's body names one.",
+      examples: [idempotencyKeyExample(type)],
     },
     "if-match": {
       type: "string",
@@ -121,14 +127,34 @@ const headersSchema = (idempotencyRequired: boolean): JsonSchema => ({
   ...(idempotencyRequired ? { required: ["idempotency-key"] } : {}),
 });
 
+/** What `decide` asks of a manual grade's reason (rule 4). */
+const MANUAL_REASON: JsonSchema = {
+  type: "string",
+  minLength: 1,
+  maxLength: 4000,
+  pattern: "\\S",
+  description:
+    "Why the grade is set by hand: required, with a non-blank character (else 422 `grade.reason-required`)",
+};
+
 /**
- * Body schema: the core command less what the path and the headers supply. `occurredAt` is
- * optional in the core command itself: the ledger defaults it (see {@link runCommand}).
+ * Body schema: the core command less what the path and the headers supply, with its
+ * examples. `occurredAt` is optional in the core command itself: the ledger defaults it
+ * (see {@link runCommand}). A manual grade's `reason` is optional in the codec and required
+ * by `decide` (`grade.reason-required`, 422): the schema says it is required.
  */
-const bodySchema = (codec: t.Mixed, capture: boolean): JsonSchema =>
-  reshapeObjectSchema(toJsonSchema(codec), {
+const bodySchema = (type: LeadCommandType, codec: t.Mixed, capture: boolean): JsonSchema => ({
+  ...reshapeObjectSchema(toJsonSchema(codec), {
     omit: capture ? ["type", "commandId"] : ["type", "commandId", "leadId"],
-  });
+    ...(type === "GradeLead" ? { require: ["reason"], replace: { reason: MANUAL_REASON } } : {}),
+  }),
+  "x-examples": Object.fromEntries(
+    COMMAND_EXAMPLES[type].map((example) => [
+      example.name,
+      { summary: example.summary, value: example.value },
+    ]),
+  ),
+});
 
 const COMMAND_DESCRIPTION =
   "`occurredAt` may be left out: the business time is then the moment the ledger records the command. A retry with the same Idempotency-Key and the same body (with or without `occurredAt`, as first sent) replays the first outcome; keys are the caller's own, another caller's use of one is a new command. On a lead that does not exist or is out of the caller's reach: 404, before any `If-Match` check.";
@@ -252,19 +278,49 @@ const runCommand = async (
   return sendJson(reply, route.capture ? 201 : 200, outcomeRepresentation(result));
 };
 
+const OUTCOME_HEADERS = {
+  etag: {
+    type: "string",
+    description: 'The lead\'s new revision, `"<revision>"`: send it as `If-Match`',
+  },
+  "idempotent-replayed": {
+    type: "string",
+    enum: ["true"],
+    description: "Present when the answer replays a command already recorded",
+  },
+};
+
+const outcomeAnswer = (description: string, headers: Record<string, JsonSchema>): JsonSchema => ({
+  description,
+  headers,
+  content: { "application/json": { schema: answerRef("outcome") } },
+});
+
 /** Registers `POST /leads` and every command route on a lead. */
 export const registerCommandRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  addAnswerSchemas(app);
   app.route({
     method: "POST",
     url: "/leads",
     schema: {
       tags: ["commands"],
+      operationId: commandOperationId("CaptureLead"),
       summary: "Capture a lead (獲取與收集, 錄入)",
       description:
         "Answers 201 with `Location` and the new lead's revision, global position and ETag. Without `leadId` the lead's id is derived from the Idempotency-Key and the caller; only an executive may name one (imports, migrations), anyone else gets 403. A duplicate phone or e-mail is refused with `lead.duplicate`, naming the existing lead only when the caller can reach it.",
-      headers: headersSchema(false),
-      body: bodySchema(CaptureLead, true),
-      response: { 201: OUTCOME_SCHEMA, ...PROBLEM_RESPONSES },
+      headers: headersSchema("CaptureLead", false),
+      body: bodySchema("CaptureLead", CaptureLead, true),
+      response: {
+        201: outcomeAnswer("Captured", {
+          ...OUTCOME_HEADERS,
+          location: { type: "string", description: "The new lead: `/leads/{leadId}`" },
+          "idempotency-key": {
+            type: "string",
+            description: "The command id the server generated, when the request had none",
+          },
+        }),
+        ...PROBLEM_RESPONSES,
+      },
       security: [{ bearer: [] }],
     },
     handler: (request, reply) =>
@@ -276,12 +332,13 @@ export const registerCommandRoutes = (app: FastifyInstance, context: RouteContex
       url: route.url,
       schema: {
         tags: ["commands"],
+        operationId: commandOperationId(route.type),
         summary: route.summary,
         description: COMMAND_DESCRIPTION,
-        headers: headersSchema(true),
+        headers: headersSchema(route.type, true),
         params: LEAD_ID_PARAMS,
-        body: bodySchema(route.codec, false),
-        response: { 200: OUTCOME_SCHEMA, ...PROBLEM_RESPONSES },
+        body: bodySchema(route.type, route.codec, false),
+        response: { 200: outcomeAnswer("Recorded", OUTCOME_HEADERS), ...PROBLEM_RESPONSES },
         security: [{ bearer: [] }],
       },
       handler: (request, reply) =>

@@ -3,7 +3,7 @@ import { canSee, type LeadSummary } from "@leadledger/projections";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
-import { type JsonSchema, toJsonSchema } from "./json-schema.js";
+import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { type LeadCursor, leadPage } from "./lead-page.js";
 import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
 import {
@@ -20,7 +20,7 @@ import {
   leadRepresentation,
   summaryRepresentation,
 } from "./representations.js";
-import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
+import { addAnswerSchemas, jsonAnswer, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, sendJson } from "./route-context.js";
 
 const DEFAULT_PAGE = 50;
@@ -52,17 +52,22 @@ const flagBrokenChain = (reply: FastifyReply, verification: HistoryVerification)
 
 /** Registers `GET /leads`, `GET /leads/{id}` and `GET /leads/{id}/history`. */
 export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  addAnswerSchemas(app);
   app.get(
     "/leads",
     {
       schema: {
         tags: ["leads"],
+        operationId: "listLeads",
         summary: "List the leads the caller may see (from the read model, no personal data)",
         description:
-          "Newest acquisitions first. Pass `nextCursor` back as `cursor` for the next page.",
-        querystring: querySchema(ListLeadsQuery),
+          "Newest acquisitions first. Pass `nextCursor` back as `cursor` for the next page. `stage` is one of the stages of docs/metrics.md §1 (`new`, `contacted`, `visited`, `converted`, `purged`), as `GET /leads/{id}` and the pipeline name them.",
+        querystring: withPropertyExamples(querySchema(ListLeadsQuery), {
+          stage: "contacted",
+          limit: 20,
+        }),
         response: {
-          200: objectSchema("{ items: LeadSummary[], nextCursor }"),
+          200: jsonAnswer("summaryPage", "A page of leads"),
           ...PROBLEM_RESPONSES,
         },
         security: [{ bearer: [] }],
@@ -109,13 +114,14 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
     {
       schema: {
         tags: ["leads"],
+        operationId: "getLead",
         summary: "A lead now, or as the ledger knew it at `asOf`",
         description:
           "Read from the event store, so always current; `ETag` is the revision `If-Match` expects. `integrity` says whether the lead's hash chain holds; when it does not, the header `Leadledger-Integrity: broken` says so too.",
         params: LEAD_ID_PARAMS,
         querystring: querySchema(GetLeadQuery),
         response: {
-          200: objectSchema("the lead's state, with `integrity`: { intact, keyed, breaks }"),
+          200: jsonAnswer("lead", "The lead"),
           ...PROBLEM_RESPONSES,
         },
         security: [{ bearer: [] }],
@@ -144,10 +150,11 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
     {
       schema: {
         tags: ["leads"],
+        operationId: "getLeadHistory",
         summary: "Every event of the lead, with actor, times, command id and hash-chain status",
         params: LEAD_ID_PARAMS,
         querystring: querySchema(HistoryQuery),
-        response: { 200: objectSchema("the lead's audit trail"), ...PROBLEM_RESPONSES },
+        response: { 200: jsonAnswer("history", "The lead's audit trail"), ...PROBLEM_RESPONSES },
         security: [{ bearer: [] }],
       },
     },

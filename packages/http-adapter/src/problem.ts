@@ -118,6 +118,19 @@ const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: s
   "projection.stopped": { status: 503, title: "The read model is shutting down" },
 };
 
+/** Every stable code a problem may carry: a client can key on each. */
+export type ProblemCode = LeadErrorCode | HttpProblemCode;
+
+/**
+ * Every problem code, the domain's and the adapter's: one list, read from the two tables
+ * above, which the compiler holds complete (a `Record` over each union). The OpenAPI
+ * problem schema's `code` enumerates it.
+ */
+export const PROBLEM_CODES: readonly ProblemCode[] = [
+  ...(Object.keys(DOMAIN) as LeadErrorCode[]),
+  ...(Object.keys(HTTP) as HttpProblemCode[]),
+];
+
 const jsonSafe = (value: unknown): unknown => {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return value.map(jsonSafe);

@@ -12,6 +12,7 @@ import type { PipelineDimension, ReportDimension } from "@leadledger/projections
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { withJsonSchema } from "./json-schema.js";
+import { Stage } from "./representation-codecs.js";
 
 // Query strings arrive as text: these codecs read numbers, lists and positions out of it,
 // each with the schema OpenAPI shows for it.
@@ -116,7 +117,7 @@ export const ReviewPeriodText = withJsonSchema(
         ? `${p.year}-${String(p.firstMonth + 1).padStart(2, "0")}`
         : `${p.year}-Q${p.firstMonth / 3 + 1}`,
   ),
-  { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$", example: "2026-Q4" },
+  { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$", examples: ["2026-Q4"] },
 );
 
 const PIPELINE_DIMENSIONS: readonly PipelineDimension[] = [
@@ -155,7 +156,8 @@ export const ListLeadsQuery = t.partial({
   owner: t.string,
   department: t.string,
   grade: t.keyof({ high: null, medium: null, low: null, ungraded: null }),
-  stage: t.keyof({ new: null, contacted: null, visited: null, converted: null, purged: null }),
+  // The stages `GET /leads/{id}` answers and the pipeline breaks down by: one vocabulary.
+  stage: Stage,
   channel: Channel,
   limit: integerText("Limit", 1, 500),
   cursor: t.string,

@@ -8,11 +8,19 @@ import {
   type LeadState,
   positionToString,
 } from "@leadledger/core";
-import type { LeadSummary } from "@leadledger/projections";
+import type { LeadStage, LeadSummary } from "@leadledger/projections";
+import type {
+  HistoryAnswer,
+  HistoryEventAnswer,
+  LeadAnswer,
+  OutcomeAnswer,
+  SummaryAnswer,
+} from "./representation-codecs.js";
 
 // What the routes answer: the domain's values with epoch milliseconds as ISO instants,
 // bigints as text (positions) or numbers (revisions, always small), and `null` for
-// "not yet" so that every field is always present.
+// "not yet" so that every field is always present. Each function is typed by the codec
+// of its answer (representation-codecs.ts), from which the OpenAPI schema is made.
 
 const iso = (millis: number): string => new Date(millis).toISOString();
 const isoOrNull = (millis: number | null | undefined): string | null =>
@@ -22,7 +30,7 @@ const isoOrNull = (millis: number | null | undefined): string | null =>
 export const etagOf = (revision: bigint): string => `"${revision.toString(10)}"`;
 
 /** What a command answers. */
-export const outcomeRepresentation = (outcome: CommandOutcome) => ({
+export const outcomeRepresentation = (outcome: CommandOutcome): OutcomeAnswer => ({
   leadId: outcome.leadId,
   revision: Number(outcome.revision),
   position: positionToString(outcome.position),
@@ -34,9 +42,21 @@ export const outcomeRepresentation = (outcome: CommandOutcome) => ({
   })),
 });
 
-const stateRepresentation = (state: LeadState) => ({
+/**
+ * The lead's stage in the one vocabulary of the answers and the views (docs/metrics.md §1):
+ * the furthest step reached, as the read model's fold takes it. The core's own `stage`
+ * (`active`, `converted`, `purged`) says only whether commands still apply.
+ */
+export const leadStageOf = (state: LeadState): LeadStage => {
+  if (state.stage === "purged") return "purged";
+  if (state.stage === "converted") return "converted";
+  if (state.visitCount > 0) return "visited";
+  return state.contactCount > 0 ? "contacted" : "new";
+};
+
+const stateRepresentation = (state: LeadState): Omit<LeadAnswer, "revision" | "integrity"> => ({
   leadId: state.leadId,
-  stage: state.stage,
+  stage: leadStageOf(state),
   acquiredAt: iso(state.acquiredAt),
   enteredAt: iso(state.enteredAt),
   owner: state.owner,
@@ -95,7 +115,7 @@ const stateRepresentation = (state: LeadState) => ({
  * breaks (someone changed the stored events, see `breaks`); `keyed` false when some links
  * predate keyed chains, which only the log's checkpoints vouch for (docs/http.md).
  */
-const integrityRepresentation = (verification: HistoryVerification) => ({
+const integrityRepresentation = (verification: HistoryVerification): LeadAnswer["integrity"] => ({
   intact: verification.intact,
   keyed: verification.unkeyedLinks === 0 && verification.uncheckedLinks === 0,
   breaks: verification.breaks.map((fault) => ({
@@ -105,7 +125,7 @@ const integrityRepresentation = (verification: HistoryVerification) => ({
 });
 
 /** What `GET /leads/{id}` answers: the state, and whether its history can be trusted. */
-export const leadRepresentation = (snapshot: LeadSnapshot) => ({
+export const leadRepresentation = (snapshot: LeadSnapshot): LeadAnswer => ({
   ...stateRepresentation(snapshot.state),
   revision: Number(snapshot.revision),
   integrity: integrityRepresentation(snapshot.verification),
@@ -124,8 +144,8 @@ const correlationIdOf = (event: LeadEvent): string | null => {
  * What `GET /leads/{id}/history` answers: every event with who, when, which command, and
  * whether its link of the hash chain holds.
  */
-export const historyRepresentation = (history: LeadHistory) => {
-  const broken = new Map<bigint, string>();
+export const historyRepresentation = (history: LeadHistory): HistoryAnswer => {
+  const broken = new Map<bigint, HistoryEventAnswer["chain"]>();
   for (const fault of history.verification.breaks) broken.set(fault.revision, fault.kind);
   return {
     leadId: history.leadId,
@@ -133,24 +153,29 @@ export const historyRepresentation = (history: LeadHistory) => {
       ...integrityRepresentation(history.verification),
       eventCount: history.verification.eventCount,
     },
-    events: history.entries.map((entry) => ({
-      revision: Number(entry.revision),
-      position: positionToString(entry.position),
-      type: entry.event.type,
-      occurredAt: entry.event.metadata.occurredAt,
-      recordedAt: entry.event.metadata.recordedAt,
-      actor: entry.event.metadata.actor,
-      commandId: entry.event.metadata.commandId,
-      correlationId: correlationIdOf(entry.event),
-      data: entry.event.data,
-      hash: entry.hash ?? null,
-      chain: broken.get(entry.revision) ?? "ok",
-    })),
+    events: history.entries.map(
+      (entry) =>
+        // The compiler cannot pair an event's `type` with its `data` once they are taken
+        // out of the union member apart; they come from the same event.
+        ({
+          revision: Number(entry.revision),
+          position: positionToString(entry.position),
+          type: entry.event.type,
+          occurredAt: entry.event.metadata.occurredAt,
+          recordedAt: entry.event.metadata.recordedAt,
+          actor: entry.event.metadata.actor,
+          commandId: entry.event.metadata.commandId,
+          correlationId: correlationIdOf(entry.event),
+          data: entry.event.data,
+          hash: entry.hash ?? null,
+          chain: broken.get(entry.revision) ?? "ok",
+        }) as HistoryEventAnswer,
+    ),
   };
 };
 
 /** One row of `GET /leads`: the read model's non-personal summary. */
-export const summaryRepresentation = (row: LeadSummary) => ({
+export const summaryRepresentation = (row: LeadSummary): SummaryAnswer => ({
   leadId: row.leadId,
   stage: row.stage,
   ownerId: row.ownerId,

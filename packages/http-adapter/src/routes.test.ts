@@ -285,7 +285,7 @@ describe("queries", () => {
     const response = await t.app.inject({ url: `/leads/${leadId}`, headers: as("rep") });
     expect(response.statusCode).toBe(200);
     expect(response.headers.etag).toBe('"1"');
-    expect(response.json()).toMatchObject({ leadId, stage: "active", revision: 1, owner: OWNER });
+    expect(response.json()).toMatchObject({ leadId, stage: "new", revision: 1, owner: OWNER });
     expect(response.json().personal.party.kind).toBe("company");
     const before = await t.app.inject({
       url: `/leads/${leadId}?asOf=2026-01-01T00:00:00Z`,

@@ -14,6 +14,7 @@ import {
 import { captureLead } from "@leadledger/testkit";
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
+import { validateAnswers } from "./answer-validation.test-fixture.js";
 import type { Authenticate } from "./authentication.js";
 import { type LeadLedgerRoutesOptions, leadLedgerRoutes } from "./plugin.js";
 
@@ -86,6 +87,8 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
   });
   await runner.start();
   const app = Fastify({ logger: false });
+  // Every answer is checked against its route's documented schema: close() fails otherwise.
+  const violations = validateAnswers(app);
   await host?.(app);
   await app.register(leadLedgerRoutes, {
     ledger,
@@ -110,6 +113,13 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
       await app.close();
       await runner.stop();
       await store.close();
+      if (violations().length > 0) {
+        throw new Error(
+          `answers that do not match their documented schema:\n${violations()
+            .map((v) => `${v.request} → ${v.status}: ${v.problem}`)
+            .join("\n")}`,
+        );
+      }
     },
   };
 };

@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { type JsonSchema, toJsonSchema } from "./json-schema.js";
+import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
 import {
   ConversionRateQueryText,
@@ -21,14 +21,26 @@ import {
   RangeReportQueryText,
   RepReportQueryText,
 } from "./query-codecs.js";
-import { objectSchema, PROBLEM_RESPONSES } from "./response-schemas.js";
+import {
+  type ANSWER_SCHEMA_IDS,
+  addAnswerSchemas,
+  jsonAnswer,
+  PROBLEM_RESPONSES,
+} from "./response-schemas.js";
 import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+import {
+  conversionRateRepresentation,
+  followUpCycleRepresentation,
+  followUpsRepresentation,
+  pipelineRepresentation,
+  repReportRepresentation,
+  timelinessRepresentation,
+} from "./view-representations.js";
 
 const MINUTE = 60_000;
 /** Leads listed per owner in the follow-ups view unless `limit` says otherwise. */
 const FOLLOW_UPS_LISTED_PER_OWNER = 100;
 const DAY = 86_400_000;
-const iso = (millis: number): string => new Date(millis).toISOString();
 
 // A view is a pure function of the rows and its parameters, and the runner hands out the
 // same rows array until its next commit: an answer computed once serves every identical
@@ -73,9 +85,14 @@ const rangeOf = (
 
 interface ViewRoute<Q> {
   readonly url: string;
+  readonly operationId: string;
   readonly summary: string;
   readonly description: string;
+  /** The shared schema of its answer. */
+  readonly answerSchema: keyof typeof ANSWER_SCHEMA_IDS;
   readonly query: t.Decoder<unknown, Q> & t.Mixed;
+  /** Query parameters shown filled in: a request the route answers with 200. */
+  readonly queryExamples?: Readonly<Record<string, unknown>>;
   readonly answer: (
     rows: SummaryRows,
     query: Q,
@@ -87,17 +104,21 @@ interface ViewRoute<Q> {
 /** A view route with its query type hidden: it decodes its own query. */
 interface RegisteredView {
   readonly url: string;
+  readonly operationId: string;
   readonly summary: string;
   readonly description: string;
+  readonly answerSchema: keyof typeof ANSWER_SCHEMA_IDS;
   readonly querySchema: JsonSchema;
   readonly answer: (rows: SummaryRows, rawQuery: unknown, viewer: Actor, now: number) => Answer;
 }
 
 const viewRoute = <Q>(route: ViewRoute<Q>): RegisteredView => ({
   url: route.url,
+  operationId: route.operationId,
   summary: route.summary,
   description: route.description,
-  querySchema: toJsonSchema(route.query),
+  answerSchema: route.answerSchema,
+  querySchema: withPropertyExamples(toJsonSchema(route.query), route.queryExamples ?? {}),
   answer: (rows, rawQuery, viewer, now) => {
     const query = decodeRequestPart(route.query, rawQuery, "query");
     return E.isLeft(query)
@@ -110,19 +131,32 @@ const MinPositionQuery = t.partial({ minPosition: PositionText });
 
 /** Registers the views and the rep report: each reads the read model, scoped to the caller. */
 export const registerViewRoutes = (app: FastifyInstance, context: RouteContext): void => {
+  addAnswerSchemas(app);
   const offsetOf = (query: { readonly utcOffsetMinutes?: number }): number =>
     query.utcOffsetMinutes ?? context.utcOffsetMinutes;
   const routes: readonly RegisteredView[] = [
     viewRoute({
       url: "/views/pipeline",
-      summary: "Pipeline: active leads by stage, grade, owner, department, source",
-      description: "`by` picks the breakdown, e.g. `stage,grade`; without it one total.",
+      operationId: "getPipeline",
+      summary:
+        "Pipeline: active leads (every stage but purged) by stage, grade, owner, department, source",
+      description:
+        "Active leads are the leads not purged, converted ones included as the last stage (docs/metrics.md §3.1); `stage` groups them as `new`, `contacted`, `visited` and `converted`. `by` picks the breakdown, e.g. `stage,grade`; without it one total.",
+      answerSchema: "pipeline",
       query: PipelineQueryText,
+      queryExamples: { by: "stage,grade" },
       answer: (rows, query, viewer) =>
-        E.right(pipeline(rows, { viewer, ...(query.by === undefined ? {} : { by: query.by }) })),
+        E.right(
+          pipelineRepresentation(
+            pipeline(rows, { viewer, ...(query.by === undefined ? {} : { by: query.by }) }),
+          ),
+        ),
     }),
     viewRoute({
       url: "/views/conversion-rate",
+      operationId: "getConversionRate",
+      answerSchema: "conversionRate",
+      queryExamples: { basis: "cohort", by: "channel" },
       summary: "Conversion rate (轉化率), numerator and denominator with every rate",
       description:
         "`basis=cohort` (default): leads acquired in [from, to) and followed up, converted within `windowDays`; `basis=period`: conversions in the range over leads under follow-up in it. Range defaults to the year up to the end of today.",
@@ -131,20 +165,25 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
         const range = rangeOf(query, now, offsetOf(query));
         if (E.isLeft(range)) return range;
         return E.right(
-          conversionRate(rows, {
-            viewer,
-            range: range.right,
-            basis: query.basis ?? "cohort",
-            utcOffsetMinutes: offsetOf(query),
-            ...(query.by === undefined ? {} : { by: query.by }),
-            ...(query.period === undefined ? {} : { period: query.period }),
-            ...(query.windowDays === undefined ? {} : { windowDays: query.windowDays }),
-          }),
+          conversionRateRepresentation(
+            conversionRate(rows, {
+              viewer,
+              range: range.right,
+              basis: query.basis ?? "cohort",
+              utcOffsetMinutes: offsetOf(query),
+              ...(query.by === undefined ? {} : { by: query.by }),
+              ...(query.period === undefined ? {} : { period: query.period }),
+              ...(query.windowDays === undefined ? {} : { windowDays: query.windowDays }),
+            }),
+          ),
         );
       },
     }),
     viewRoute({
       url: "/views/follow-up-cycle",
+      operationId: "getFollowUpCycle",
+      answerSchema: "followUpCycle",
+      queryExamples: { by: "owner" },
       summary: "Follow-up cycle (跟進週期): first follow-up to conversion, in days",
       description: "Over the leads converted in [from, to): count, mean, median, 90th percentile.",
       query: RangeReportQueryText,
@@ -152,18 +191,23 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
         const range = rangeOf(query, now, offsetOf(query));
         if (E.isLeft(range)) return range;
         return E.right(
-          followUpCycle(rows, {
-            viewer,
-            range: range.right,
-            utcOffsetMinutes: offsetOf(query),
-            ...(query.by === undefined ? {} : { by: query.by }),
-            ...(query.period === undefined ? {} : { period: query.period }),
-          }),
+          followUpCycleRepresentation(
+            followUpCycle(rows, {
+              viewer,
+              range: range.right,
+              utcOffsetMinutes: offsetOf(query),
+              ...(query.by === undefined ? {} : { by: query.by }),
+              ...(query.period === undefined ? {} : { period: query.period }),
+            }),
+          ),
         );
       },
     }),
     viewRoute({
       url: "/views/timeliness",
+      operationId: "getTimeliness",
+      answerSchema: "timeliness",
+      queryExamples: { by: "period", period: "month" },
       summary: "Follow-up timeliness (跟進及時率) and entry timeliness, within 24 h",
       description:
         "Over the leads acquired in [from, to); first contacts not yet due are left out.",
@@ -172,19 +216,24 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
         const range = rangeOf(query, now, offsetOf(query));
         if (E.isLeft(range)) return range;
         return E.right(
-          timeliness(rows, {
-            viewer,
-            now,
-            range: range.right,
-            utcOffsetMinutes: offsetOf(query),
-            ...(query.by === undefined ? {} : { by: query.by }),
-            ...(query.period === undefined ? {} : { period: query.period }),
-          }),
+          timelinessRepresentation(
+            timeliness(rows, {
+              viewer,
+              now,
+              range: range.right,
+              utcOffsetMinutes: offsetOf(query),
+              ...(query.by === undefined ? {} : { by: query.by }),
+              ...(query.period === undefined ? {} : { period: query.period }),
+            }),
+          ),
         );
       },
     }),
     viewRoute({
       url: "/views/follow-ups",
+      operationId: "getFollowUps",
+      answerSchema: "followUps",
+      queryExamples: { horizonHours: 48 },
       summary: "Due and overdue follow-ups per owner",
       description: `Due: falling due within \`horizonHours\` (default 24) from now; overdue: past its deadline. An agreed follow-up day is due during that day and overdue once it is over, in the calendar of \`utcOffsetMinutes\`. \`owner\` keeps one rep's leads, in the lists and the totals alike. Each owner lists at most \`limit\` leads (1–1000, default ${FOLLOW_UPS_LISTED_PER_OWNER}), the most urgent first; \`due\` and \`overdue\` count them all.`,
       query: FollowUpsQueryText,
@@ -197,19 +246,13 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
           ...(query.owner === undefined ? {} : { ownerId: query.owner }),
           ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
         });
-        return E.right({
-          asOf: iso(now),
-          due: report.due,
-          overdue: report.overdue,
-          owners: report.owners.map((owner) => ({
-            ...owner,
-            leads: owner.leads.map((lead) => ({ ...lead, dueAt: iso(lead.dueAt) })),
-          })),
-        });
+        return E.right(followUpsRepresentation(report, now));
       },
     }),
     viewRoute({
       url: "/reports/reps",
+      operationId: "getRepReport",
+      answerSchema: "repReport",
       summary: "Per-rep review: `period=2026-11` (monthly light) or `2026-Q4` (quarterly full)",
       description:
         "Effective leads gained, timeliness, cohort and period conversion, cycle, due and overdue follow-ups, per rep.",
@@ -229,14 +272,7 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
           ...(query.windowDays === undefined ? {} : { windowDays: query.windowDays }),
           ...(query.horizonHours === undefined ? {} : { horizonHours: query.horizonHours }),
         });
-        return E.right({
-          ...report,
-          period: {
-            label: report.period.label,
-            from: iso(report.period.from),
-            to: iso(report.period.to),
-          },
-        });
+        return E.right(repReportRepresentation(report));
       },
     }),
   ];
@@ -247,10 +283,11 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
       {
         schema: {
           tags: ["views"],
+          operationId: route.operationId,
           summary: route.summary,
           description: `${route.description} Scoped to the caller: a rep sees own leads, a head the department, an executive all. \`minPosition\` waits for the read model to include a write.`,
           querystring: route.querySchema,
-          response: { 200: objectSchema("the view"), ...PROBLEM_RESPONSES },
+          response: { 200: jsonAnswer(route.answerSchema, "The view"), ...PROBLEM_RESPONSES },
           security: [{ bearer: [] }],
         },
       },
