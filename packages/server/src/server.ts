@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import type { Writable } from "node:stream";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -34,6 +33,7 @@ import {
 import Fastify, { type FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { bearerTokenAuthentication } from "./api-tokens.js";
+import { dataDirectoryFiles } from "./data-directory.js";
 import { demoCommands, seedDemoLeads } from "./demo-leads.js";
 import { addSecurityHeaders } from "./security-headers.js";
 import {
@@ -91,7 +91,7 @@ export interface LeadLedgerServer {
  * restart resumes from the stored checkpoint instead of replaying the whole log.
  */
 const openReadModel = (dataDir: string): ReadModelStore =>
-  openSqliteReadModelStore({ path: join(dataDir, "read-model.sqlite") });
+  openSqliteReadModelStore({ path: dataDirectoryFiles(dataDir).readModel });
 
 /**
  * Request and reply as logged: method, path and status only. Bodies, headers (the bearer
@@ -161,7 +161,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     throw error;
   }
   // Resumed before the ledger writes anything: it says from where every chain link is keyed.
-  const checkpointsFile = config.checkpointsFile ?? join(config.dataDir, "checkpoints.jsonl");
+  const checkpointsFile = config.checkpointsFile ?? dataDirectoryFiles(config.dataDir).checkpoints;
   const opened = await openLogCheckpoints({ eventStore, secret, file: checkpointsFile });
   if (E.isLeft(opened)) {
     await eventStore.close();
