@@ -113,8 +113,8 @@ export const defineBackupCommand = (program: Command, io: CliIo, finish: Finish)
     .summary("take an online backup of the ledger into a new directory")
     .description(
       "Takes a consistent copy of the ledger's events, keys and config.json (its secret) into <dir>, " +
-        "with a manifest of checksums and counts written last. Runs while the server runs, in this " +
-        "process: the copy reads one snapshot, which blocks no writer. <dir> is created 0700 and " +
+        "with a manifest of checksums and counts written last. Runs beside a running server, as a " +
+        "process of its own: the copy reads one snapshot, which blocks no writer. <dir> is created 0700 and " +
         "each file 0600; a directory that already holds a backup is refused.",
     )
     .argument("<dir>", "the backup directory to create (its missing parents too)")
