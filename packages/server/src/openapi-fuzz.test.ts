@@ -273,6 +273,13 @@ describe("fuzzing every route of the OpenAPI document", () => {
         const key = `${r.operation.method} ${r.operation.path}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
         if (status < 400) {
+          // A lead id of ".." makes the path "/", as any client resolves it: the root's
+          // redirect to the docs is the one answer outside 2xx that is not an error.
+          if (status === 302) {
+            expect(new URL(path, "http://server").pathname, path).toBe("/");
+            expect(response.headers.location).toBe("/docs");
+            return;
+          }
           expect(status, response.body).toBeLessThan(300);
           return;
         }

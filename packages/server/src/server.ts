@@ -287,6 +287,8 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   app.get("/openapi.json", { schema: { hide: true } }, async (_request, reply) =>
     reply.type("application/json").send(app.swagger()),
   );
+  // A browser pointed at the server lands on the API's documentation, not on a 401.
+  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/docs", 302));
 
   const perMinute = config.rateLimitPerMinute ?? 6_000;
   await app.register(leadLedgerRoutes, {

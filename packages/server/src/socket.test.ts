@@ -102,6 +102,17 @@ describe("the standalone server over a socket", () => {
     expect(docs.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("sends a visitor of / to the docs, without a token, whatever the method of reading", async () => {
+    for (const method of ["GET", "HEAD"]) {
+      const root = await fetch(`${base}/`, { method, redirect: "manual" });
+      expect(root.status).toBe(302);
+      expect(root.headers.get("location")).toBe("/docs");
+    }
+    const followed = await fetch(`${base}/`);
+    expect(followed.status).toBe(200);
+    expect(await followed.text()).toContain("swagger");
+  });
+
   it("answers the views with the demo data, scoped to the token", async () => {
     const get = (url: string, token: string) =>
       fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import type { LeadLedgerServer } from "../server.js";
+import { tokenTable } from "../token-table.js";
 import type { CliIo } from "./cli-io.js";
 import { type Finish, guarded } from "./command-action.js";
 import { commandFailure, dataDirOption, wholeNumber } from "./command-options.js";
@@ -54,15 +55,7 @@ export const serve = async (io: CliIo, options: ServeOptions): Promise<ExitCode>
   }
 
   if (server.issuedTokens.length > 0) {
-    const lines = [
-      "",
-      "API tokens (shown once; only their SHA-256 is stored in config.json):",
-      ...server.issuedTokens.map(
-        (issued) => `  ${issued.name.padEnd(24)} ${issued.actor.role.padEnd(10)} ${issued.token}`,
-      ),
-      "",
-    ];
-    io.stdout.write(`${lines.join("\n")}\n`);
+    io.stdout.write(`\n${tokenTable(server.issuedTokens)}\n\n`);
   }
   if (server.seeded !== undefined) {
     server.app.log.info(
