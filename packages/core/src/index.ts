@@ -4,6 +4,7 @@ export * from "./grading/default.js";
 export * from "./grading/facts.js";
 export * from "./grading/policy.js";
 export * from "./lead/capture-fields.js";
+export * from "./lead/command-events.js";
 export * from "./lead/commands.js";
 export * from "./lead/decide.js";
 export * from "./lead/decode-facts.js";

@@ -1,3 +1,4 @@
+import type * as t from "io-ts";
 import type { ActorRecord, Role } from "../lead/values.js";
 
 /**
@@ -5,6 +6,12 @@ import type { ActorRecord, Role } from "../lead/values.js";
  * department head the whole department, an executive everything.
  */
 export type Actor = ActorRecord;
+
+/**
+ * An actor as a caller writes it: an {@link Actor} with plain strings, which the ledger
+ * decodes (and checks) at its door.
+ */
+export type ActorInput = Readonly<t.OutputOf<typeof ActorRecord>>;
 
 /**
  * Whoever a scope is decided for: an {@link Actor}, or anything of its shape with plain

@@ -207,6 +207,19 @@ export const LeadCommand = t.union(
  * Idempotency compares retries in this form.
  */
 export type SubmittedLeadCommand = t.TypeOf<typeof LeadCommand>;
+/**
+ * A command as an embedder writes it for `LeadLedger.execute`: the codec's encoded side,
+ * with plain strings where the codec checks a format (ids, instants, calendar dates), which
+ * the ledger checks when it decodes the command. A command literal of this type gets
+ * completion, and its mistakes are compile errors; untyped input is decoded all the same.
+ */
+export type LeadCommandInput = AsWritten<t.OutputOf<typeof LeadCommand>>;
+/** Readonly all the way down: a command kept `as const` or frozen is accepted as well. */
+type AsWritten<T> = T extends readonly (infer E)[]
+  ? readonly AsWritten<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: AsWritten<T[K]> }
+    : T;
 /** A command with its business time: what `decide` takes. A capture's is `acquiredAt`. */
 export type LeadCommand = WithBusinessTime<SubmittedLeadCommand>;
 type WithBusinessTime<C> = C extends { readonly type: "CaptureLead" }

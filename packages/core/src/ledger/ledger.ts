@@ -1,8 +1,10 @@
 import { hkdfSync } from "node:crypto";
 import type * as E from "fp-ts/lib/Either.js";
 import type { CountryCode } from "libphonenumber-js";
+import type { ActorInput } from "../access/actor.js";
 import { defaultGradingPolicy } from "../grading/default.js";
 import type { GradingPolicy } from "../grading/policy.js";
+import type { LeadCommandInput, LeadCommandType } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS } from "../lead/decide.js";
 import type { LeadError } from "../lead/errors.js";
 import type { LeadId } from "../lead/values.js";
@@ -82,10 +84,26 @@ export interface LeadLedger {
    * Runs a command for an actor: decodes both, checks scope, decides, and appends with
    * the expected revision, re-deciding on a concurrent write. A command id seen before
    * returns its first outcome with the same payload, `idempotency.mismatch` with another.
+   *
+   * Typed: a command written as a {@link LeadCommandInput} gets completion and
+   * compile-time errors, and the outcome's events are those its type may record. It is
+   * decoded all the same (formats such as ids and instants are checked only then). The
+   * actor is an {@link ActorInput}, or a value of type `unknown` that the ledger decodes.
    */
-  execute(
+  execute<T extends LeadCommandType, A = ActorInput>(
+    actor: ActorInput | (unknown extends A ? A : never),
+    command: LeadCommandInput & { readonly type: T },
+    options?: ExecuteOptions,
+  ): Promise<E.Either<LeadError, CommandOutcome<T>>>;
+  /**
+   * The same for input the caller has not typed as one command (a request body, a message,
+   * a record built from one): it is decoded, and refused as `input.invalid` if it is no
+   * command. A value whose `type` names one command is held to that command's type instead
+   * ({@link UntypedCommand}): its mistakes are compile errors.
+   */
+  execute<const U>(
     actor: unknown,
-    command: unknown,
+    command: UntypedCommand<U>,
     options?: ExecuteOptions,
   ): Promise<E.Either<LeadError, CommandOutcome>>;
   /** The lead now, or as the ledger knew it at `asOf` (an instant). */
@@ -97,6 +115,21 @@ export interface LeadLedger {
   /** The lead's full history, personal data opened (or redacted after a purge). */
   getHistory(actor: unknown, leadId: unknown): Promise<E.Either<LeadError, LeadHistory>>;
 }
+
+/**
+ * What the untyped `execute` takes: `unknown`, or any value whose `type` is not typed as
+ * one command (it is `string`, or any command type, or missing). A value whose `type` is a
+ * literal — a command literal — must be a {@link LeadCommandInput} of that type instead, so
+ * that its mistakes are compile errors rather than an `input.invalid` at run time, or a
+ * misspelt optional field that the decoder drops unseen.
+ */
+export type UntypedCommand<U> = [U] extends [{ readonly type: infer K }]
+  ? string extends K
+    ? U
+    : [LeadCommandType] extends [K]
+      ? U
+      : never
+  : U;
 
 /**
  * Builds a lead ledger over an event store and a key store (docs/architecture.md): the
@@ -157,7 +190,9 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
   });
 
   return {
-    execute: (actor, command, options) => execution.execute(actor, command, options),
+    // One implementation for both overloads: typed or not, the command is decoded.
+    execute: ((actor: unknown, command: unknown, options?: ExecuteOptions) =>
+      execution.execute(actor, command, options)) as LeadLedger["execute"],
     getLead: (actor, leadId, options) => reading.getLead(actor, leadId, options),
     getHistory: (actor, leadId) => reading.getHistory(actor, leadId),
   };
