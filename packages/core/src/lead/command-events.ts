@@ -21,6 +21,8 @@ export const EVENTS_OF_COMMAND = {
 } as const satisfies Record<LeadCommandType, readonly LeadEventType[]>;
 
 /** An event that a command of type `T` may record. */
-export type EventOfCommand<T extends LeadCommandType> = LeadEventOf<
-  (typeof EVENTS_OF_COMMAND)[T][number]
->;
+export type EventOfCommand<T extends LeadCommandType> =
+  EventsByType[(typeof EVENTS_OF_COMMAND)[T][number]];
+
+// A lookup rather than an Extract, so that an outcome of one command is an outcome of any.
+type EventsByType = { readonly [K in LeadEventType]: LeadEventOf<K> };

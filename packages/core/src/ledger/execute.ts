@@ -15,6 +15,7 @@ import { newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { CommandOutcome } from "./command-outcome.js";
+import { commandOutcome } from "./command-outcome.js";
 import type { ContactIdentity } from "./contact-identity.js";
 import type { Reservation, ReservationToGiveUp } from "./contact-reservations.js";
 import { decodeInput } from "./decoded-input.js";
@@ -350,13 +351,15 @@ export class Execution {
       );
       if (E.isLeft(completed)) return completed;
     }
-    return E.right({
-      leadId,
-      revision: appended.right.nextExpectedRevision,
-      position: appended.right.position,
-      events,
-      replayed: false,
-    });
+    return E.right(
+      commandOutcome({
+        leadId,
+        revision: appended.right.nextExpectedRevision,
+        position: appended.right.position,
+        events,
+        replayed: false,
+      }),
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import { canonicalJson } from "../store/canonical-json.js";
 import type { JsonValue } from "../store/event-store.js";
 import type { CommandRecord } from "./command-index.js";
 import type { CommandOutcome } from "./command-outcome.js";
+import { commandOutcome } from "./command-outcome.js";
 import type { LoadedLead } from "./loaded-lead.js";
 import { commandKey, findCommand } from "./loaded-lead.js";
 import type { LeadSources } from "./opened-lead.js";
@@ -89,11 +90,13 @@ const replay = async (
   if (E.isLeft(key)) return key;
   const events = openEvents(lead.leadId, read.right, key.right, () => true);
   if (E.isLeft(events)) return events;
-  return E.right({
-    leadId: lead.leadId,
-    revision: record.lastRevision,
-    position: record.position,
-    events: events.right,
-    replayed: true,
-  });
+  return E.right(
+    commandOutcome({
+      leadId: lead.leadId,
+      revision: record.lastRevision,
+      position: record.position,
+      events: events.right,
+      replayed: true,
+    }),
+  );
 };

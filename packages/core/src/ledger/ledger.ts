@@ -25,7 +25,7 @@ import type { LeadHistory, LeadSnapshot } from "./reading.js";
 import { Reading } from "./reading.js";
 import { newTimeOrderedId } from "./time-ordered-id.js";
 
-export type { CommandOutcome } from "./command-outcome.js";
+export type { CommandOutcome, CommandOutcomeJson } from "./command-outcome.js";
 export type { ExecuteOptions } from "./execute.js";
 export type { HistoryEntry, LeadHistory, LeadSnapshot } from "./reading.js";
 

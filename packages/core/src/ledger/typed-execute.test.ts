@@ -55,6 +55,8 @@ describe("execute, typed by the command", () => {
       "LeadContacted" | "PurgeFlagCleared" | "LeadGraded" | undefined
     >();
     expect(outcome.right.events.map((event) => event.type)).toContain("LeadContacted");
+    // And an outcome of one command is an outcome of any, for code that handles them all.
+    expectTypeOf<CommandOutcome<"RecordContact">>().toExtend<CommandOutcome>();
   });
 
   it("takes a command kept as const, and a command of any type as the whole union", async () => {
