@@ -23,7 +23,9 @@ export interface LeadFacts {
   readonly requirementsFit: RequirementsFit;
   /** The top of the investment amount the lead named, if known. */
   readonly investmentAmountMax: number | undefined;
+  /** When the lead was acquired: epoch milliseconds. */
   readonly acquiredAt: number;
+  /** The business time of the latest contact: epoch milliseconds. */
   readonly lastContactAt: number | undefined;
 }
 

@@ -233,8 +233,11 @@ export type LeadEventPersonal<K extends LeadEventType> = t.TypeOf<Schemas[K]["pe
 export const LeadEventMetadata = t.strict(
   {
     leadId: LeadId,
-    // Recorded instants: history written before the calendar check stays readable.
+    // Recorded instants: history written before the calendar check stays readable. Both
+    // are ISO-8601 instants (text), where the lead's state keeps epoch milliseconds.
+    /** When it happened, as the command said (its business time): an ISO-8601 instant. */
     occurredAt: RecordedInstant,
+    /** When the ledger recorded it: an ISO-8601 instant, in UTC (`Z`). */
     recordedAt: RecordedInstant,
     actor: ActorRecord,
     commandId: CommandId,

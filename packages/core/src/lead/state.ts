@@ -29,21 +29,25 @@ export interface CurrentGrade {
    */
   readonly reason: NonEmptyString | Redacted | undefined;
   readonly valueTier: ValueTier | undefined;
+  /** When the grade was given (its event's business time): epoch milliseconds. */
   readonly at: number;
   /** A manual grade pins the grade: rule re-grading stops until a grade by rule. */
   readonly pinned: boolean;
 }
 
 /**
- * A lead now (or as of a moment): the fold of its events. Times are epoch milliseconds.
- * `personal` is the captured personal data with amendments applied when the events were
+ * A lead now (or as of a moment): the fold of its events. Its times are epoch milliseconds
+ * (numbers), where the events, the commands and the HTTP API write ISO-8601 instants
+ * (text): `new Date(ms).toISOString()` turns one into the other. `personal` is the captured personal data with amendments applied when the events were
  * read with the lead's key, {@link Redacted} after a purge, and `undefined` when the
  * events were read without keys (facts only).
  */
 export interface LeadState {
   readonly leadId: string;
   readonly stage: LeadStage;
+  /** When the lead was acquired (the capture's `acquiredAt`): epoch milliseconds. */
   readonly acquiredAt: number;
+  /** When the capture was recorded (its `recordedAt`): epoch milliseconds. */
   readonly enteredAt: number;
   readonly owner: Owner;
   readonly partyKind: "company" | "individual";
@@ -53,10 +57,16 @@ export interface LeadState {
   readonly personal: CapturedPersonal | Redacted | undefined;
   readonly contactCount: number;
   readonly inboundContactCount: number;
+  /** The business time of the first contact: epoch milliseconds. */
   readonly firstContactAt: number | undefined;
+  /** The business time of the latest contact: epoch milliseconds. */
   readonly lastContactAt: number | undefined;
-  /** The earliest business time of a contact or a visit: where the follow-up cycle starts. */
+  /**
+   * The earliest business time of a contact or a visit, where the follow-up cycle starts:
+   * epoch milliseconds.
+   */
   readonly firstFollowUpAt: number | undefined;
+  /** The next follow-up day agreed in the latest contact: a calendar date, `YYYY-MM-DD`. */
   readonly agreedNextFollowUpOn: string | undefined;
   /** Distinct topics discussed in contacts and visits, in first-discussed order. */
   readonly topics: readonly Topic[];
@@ -71,20 +81,28 @@ export interface LeadState {
   readonly purgeFlag:
     | {
         readonly reason: PurgeReason;
+        /** When the lead was flagged (the flag's business time): epoch milliseconds. */
         readonly at: number;
         readonly duplicateOf: string | undefined;
       }
     | undefined;
   readonly conversion:
     | {
+        /** When the contract was signed (the conversion's business time): epoch milliseconds. */
         readonly at: number;
         /** Personal (it often names the customer): as for {@link CurrentGrade.reason}. */
         readonly contractRef: NonEmptyString | Redacted | undefined;
         readonly dealValue: Money;
       }
     | undefined;
-  readonly purge: { readonly at: number; readonly reason: PurgeReason } | undefined;
-  /** The latest recording time seen: the ledger never records an event before it. */
+  readonly purge:
+    | {
+        /** When the lead was purged (the purge's business time): epoch milliseconds. */
+        readonly at: number;
+        readonly reason: PurgeReason;
+      }
+    | undefined;
+  /** The latest recording time seen, epoch milliseconds: the ledger never records an event before it. */
   readonly lastRecordedAt: number;
   /** How many events were folded. */
   readonly eventCount: number;

@@ -7,6 +7,7 @@ import type { GradingPolicy } from "../grading/policy.js";
 import type { LeadCommandInput, LeadCommandType } from "../lead/commands.js";
 import { DEFAULT_CLOCK_TOLERANCE_MS } from "../lead/decide.js";
 import type { LeadError } from "../lead/errors.js";
+import type { LeadState } from "../lead/state.js";
 import type { LeadId } from "../lead/values.js";
 import type { KeyStore } from "../privacy/key-store.js";
 import type { EventStore, GlobalPosition, RecordedEvent } from "../store/event-store.js";
@@ -106,7 +107,10 @@ export interface LeadLedger {
     command: UntypedCommand<U>,
     options?: ExecuteOptions,
   ): Promise<E.Either<LeadError, CommandOutcome>>;
-  /** The lead now, or as the ledger knew it at `asOf` (an instant). */
+  /**
+   * The lead now, or as the ledger knew it at `asOf`: an ISO-8601 instant (text). The
+   * snapshot's state gives its times in epoch milliseconds ({@link LeadState}).
+   */
   getLead(
     actor: unknown,
     leadId: unknown,

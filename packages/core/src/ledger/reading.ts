@@ -21,6 +21,7 @@ import { readOpenedLead, stateNeedsPersonal } from "./opened-lead.js";
 
 /** A lead as read: its state (personal data opened, or redacted) and its stream revision. */
 export interface LeadSnapshot {
+  /** Its times are epoch milliseconds; its events' (and the HTTP API's) ISO-8601 instants. */
   readonly state: LeadState;
   readonly revision: bigint;
   /** The verdict on the whole stream's hash chain: a state read from a broken one is suspect. */
@@ -74,7 +75,7 @@ export class Reading {
     this.#deps = deps;
   }
 
-  /** The lead now, or as the ledger knew it at `asOf` (an instant). */
+  /** The lead now, or as the ledger knew it at `asOf` (an ISO-8601 instant). */
   async getLead(
     rawActor: unknown,
     rawLeadId: unknown,
