@@ -1,13 +1,12 @@
 import {
   Channel,
-  decodeUnchanged,
   type GlobalPosition,
   type InputProblem,
   Instant,
-  inputProblemsOf,
   LeadId,
   positionFromString,
 } from "@leadledger/core";
+import { decodeUnchanged, inputProblemsOf } from "@leadledger/core/adapter";
 import type { PipelineDimension, ReportDimension } from "@leadledger/projections";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";

@@ -1,11 +1,5 @@
-import {
-  type Actor,
-  CHAIN_HASH_KEY,
-  chainHash,
-  type EventStore,
-  type JsonObject,
-  type RecordedEvent,
-} from "@leadledger/core";
+import type { Actor, EventStore, JsonObject, RecordedEvent } from "@leadledger/core";
+import { CHAIN_HASH_KEY, chainHash } from "@leadledger/core/adapter";
 import { captureLead, gradeLead } from "@leadledger/testkit";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";

@@ -10,9 +10,9 @@ import {
   PurgeReason,
   type RecordedEvent,
   SourceClass,
-  upcastStoredEvent,
   ValueTier,
 } from "@leadledger/core";
+import { upcastStoredEvent } from "@leadledger/core/adapter";
 import * as E from "fp-ts/lib/Either.js";
 
 /** Capture attributes a later amendment may change; `null` is "to be confirmed". */

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { logCheckpointKeysOf, signLogCheckpoint } from "@leadledger/core";
+import { logCheckpointKeysOf, signLogCheckpoint } from "@leadledger/core/adapter";
 import { afterEach, describe, expect, it } from "vitest";
 import { captureBody, NOW } from "./http-requests.test-fixture.js";
 import { createServer } from "./server.js";

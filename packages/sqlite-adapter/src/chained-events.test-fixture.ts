@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { CHAIN_HASH_KEY, chainHash, type EventToAppend, type JsonObject } from "@leadledger/core";
+import type { EventToAppend, JsonObject } from "@leadledger/core";
+import { CHAIN_HASH_KEY, chainHash } from "@leadledger/core/adapter";
 
 /**
  * Builds events that carry their chain hash, as the ledger writes them, continuing a

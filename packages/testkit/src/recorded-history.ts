@@ -1,11 +1,11 @@
 import {
   Channel,
-  CURRENT_SCHEMA_VERSION,
   type GlobalPosition,
   type JsonObject,
   LEAD_STREAM_PREFIX,
   type RecordedEvent,
 } from "@leadledger/core";
+import { CURRENT_SCHEMA_VERSION } from "@leadledger/core/adapter";
 import fc from "fast-check";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { decodeLogCheckpoint, type LogCheckpoint } from "@leadledger/core";
+import { decodeLogCheckpoint, type LogCheckpoint } from "@leadledger/core/adapter";
 import * as E from "fp-ts/lib/Either.js";
 import { syncToDisk } from "../backup/durable-files.js";
 import { PRIVATE_FILE_MODE } from "../connection/private-files.js";

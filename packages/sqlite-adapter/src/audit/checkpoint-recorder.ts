@@ -1,17 +1,14 @@
+import type { EventStore, GlobalPosition, StoreError, Subscription } from "@leadledger/core";
 import {
   EMPTY_LOG_HEAD,
-  type EventStore,
   foldLogHead,
-  type GlobalPosition,
   headOfLogCheckpoint,
   isLogCheckpointSigned,
   type LogCheckpoint,
   type LogHead,
   logCheckpointKeysOf,
-  type StoreError,
-  type Subscription,
   signLogCheckpoint,
-} from "@leadledger/core";
+} from "@leadledger/core/adapter";
 import * as E from "fp-ts/lib/Either.js";
 import {
   appendCheckpoint,

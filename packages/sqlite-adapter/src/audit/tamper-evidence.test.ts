@@ -2,17 +2,19 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
-  CHAIN_HASH_KEY,
-  chainHash,
   createLeadLedger,
   type EventStore,
-  GENESIS_HASH,
   type JsonObject,
   type LeadId,
   type LeadLedger,
+} from "@leadledger/core";
+import {
+  CHAIN_HASH_KEY,
+  chainHash,
+  GENESIS_HASH,
   logCheckpointKeysOf,
   signLogCheckpoint,
-} from "@leadledger/core";
+} from "@leadledger/core/adapter";
 import { captureLead, executiveActor, gradeLead, recordContact } from "@leadledger/testkit";
 import Database from "better-sqlite3";
 import * as E from "fp-ts/lib/Either.js";

@@ -1,16 +1,15 @@
+import { type JsonObject, positionToString } from "@leadledger/core";
 import {
   EMPTY_LOG_HEAD,
   foldLogHead,
   headOfLogCheckpoint,
   isLogCheckpointSigned,
   isUnkeyedAfterKeyed,
-  type JsonObject,
   type LogCheckpoint,
   type LogHead,
   logCheckpointKeysOf,
   logHeadMatches,
-  positionToString,
-} from "@leadledger/core";
+} from "@leadledger/core/adapter";
 import Database from "better-sqlite3";
 import type { EventRow } from "../store/event-rows.js";
 import { readCheckpointLines } from "./checkpoint-file.js";

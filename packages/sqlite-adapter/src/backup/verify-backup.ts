@@ -1,13 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  chainKeyOf,
-  type HistoryBreak,
-  isHashChainedStream,
-  type JsonObject,
-  type RecordedEvent,
-  verifyHistory,
-} from "@leadledger/core";
+import type { HistoryBreak, JsonObject, RecordedEvent } from "@leadledger/core";
+import { chainKeyOf, isHashChainedStream, verifyHistory } from "@leadledger/core/adapter";
 import Database from "better-sqlite3";
 import { integrityMessages } from "../audit/database-integrity.js";
 import {

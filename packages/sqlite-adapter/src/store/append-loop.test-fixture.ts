@@ -4,7 +4,8 @@
 // append-loop.test-fixture.ts <crash|contend> <database> <writer> [appends]
 import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
-import { CHAIN_HASH_KEY, chainHash, type EventToAppend, NO_STREAM } from "@leadledger/core";
+import { type EventToAppend, NO_STREAM } from "@leadledger/core";
+import { CHAIN_HASH_KEY, chainHash } from "@leadledger/core/adapter";
 import * as E from "fp-ts/lib/Either.js";
 import { openSqliteEventStore } from "./sqlite-event-store.js";
 

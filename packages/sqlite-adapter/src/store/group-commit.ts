@@ -1,9 +1,5 @@
-import {
-  type AppendResult,
-  type ExpectedRevision,
-  expectedRevisionConflict,
-  type StoreError,
-} from "@leadledger/core";
+import type { AppendResult, ExpectedRevision, StoreError } from "@leadledger/core";
+import { expectedRevisionConflict } from "@leadledger/core/adapter";
 import type Database from "better-sqlite3";
 import type { Either } from "fp-ts/lib/Either.js";
 import * as E from "fp-ts/lib/Either.js";
