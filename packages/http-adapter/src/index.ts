@@ -1,10 +1,19 @@
-// FastifyRequest.leadLedgerActor (module augmentation), for the embedder's hooks.
+// The plugin's public API: what an embedder mounts, configures and reads. Routes, codecs,
+// schemas and representations are the plugin's own.
+
+// Augments FastifyRequest with LeadLedgerRequest (`leadLedgerActor`) for the embedder's hooks.
 import "./request-actor.js";
 
-export * from "./authentication.js";
-export { LEAD_COMMAND_ROUTES } from "./command-routes.js";
-export { answerErrorAsProblem, problemServerOptions } from "./error-answers.js";
-export * from "./json-schema.js";
-export * from "./plugin.js";
-export * from "./problem.js";
-export * from "./route-context.js";
+export type { Authenticate, AuthenticationFailure } from "./authentication.js";
+export { answerClientError, answerErrorAsProblem, problemServerOptions } from "./error-answers.js";
+export { type LeadLedgerRoutesOptions, leadLedgerRoutes } from "./plugin.js";
+export {
+  type HttpProblemCode,
+  PROBLEM_CODES,
+  PROBLEM_MEDIA_TYPE,
+  PROBLEM_TYPE_PREFIX,
+  type ProblemCode,
+  type ProblemDetails,
+} from "./problem.js";
+export type { LeadLedgerRequest } from "./request-actor.js";
+export type { ReadModelSource } from "./route-context.js";

@@ -1,4 +1,6 @@
-export * from "./audit/checkpoint-file.js";
+// The public API of the SQLite adapter: the stores, the audit and the backup an operator's
+// tools call. The checkpoint file's line format and the schema stay inside.
+export type { CheckpointLine } from "./audit/checkpoint-file.js";
 export * from "./audit/checkpoint-recorder.js";
 export { checkDatabaseIntegrity, type DatabaseIntegrity } from "./audit/database-integrity.js";
 export * from "./audit/keys-and-streams.js";

@@ -21,10 +21,11 @@ export const executiveActor: Actor = { id: "exec-1", role: "executive", departme
 
 export const instant = (text: string): Instant => text as Instant;
 
-type Overrides<C> = Partial<Omit<C, "type">>;
+/** What a builder takes: any of the command's fields but its `type`. */
+export type CommandOverrides<C> = Partial<Omit<C, "type">>;
 
 /** A company lead captured by `repActor`, with some fields "to be confirmed". */
-export const captureLead = (overrides: Overrides<CaptureLead> = {}): CaptureLead =>
+export const captureLead = (overrides: CommandOverrides<CaptureLead> = {}): CaptureLead =>
   ({
     type: "CaptureLead",
     commandId: "capture-1",
@@ -75,7 +76,7 @@ const leadOf = (overrides: { leadId?: LeadId }) =>
 
 /** A phone call in which the lead asked about fees and stated a preliminary intent. */
 export const recordContact = (
-  overrides: Overrides<Extract<LeadCommand, { type: "RecordContact" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "RecordContact" }>> = {},
 ): LeadCommand =>
   ({
     type: "RecordContact",
@@ -92,7 +93,7 @@ export const recordContact = (
 
 /** An on-site inspection at which the lead stated its intent. */
 export const recordVisit = (
-  overrides: Overrides<Extract<LeadCommand, { type: "RecordVisit" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "RecordVisit" }>> = {},
 ): LeadCommand =>
   ({
     type: "RecordVisit",
@@ -121,7 +122,7 @@ export const gradeLead = (
 
 /** A signed contract. */
 export const convertLead = (
-  overrides: Overrides<Extract<LeadCommand, { type: "ConvertLead" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "ConvertLead" }>> = {},
 ): LeadCommand =>
   ({
     type: "ConvertLead",
@@ -135,7 +136,7 @@ export const convertLead = (
 
 /** A reassignment. */
 export const assignLead = (
-  overrides: Overrides<Extract<LeadCommand, { type: "AssignLead" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "AssignLead" }>> = {},
 ): LeadCommand =>
   ({
     type: "AssignLead",
@@ -148,7 +149,7 @@ export const assignLead = (
 
 /** An amendment that fills in the fax number. */
 export const amendLead = (
-  overrides: Overrides<Extract<LeadCommand, { type: "AmendLead" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "AmendLead" }>> = {},
 ): LeadCommand =>
   ({
     type: "AmendLead",
@@ -162,7 +163,7 @@ export const amendLead = (
 
 /** A purge flag: no intent after a long silence. */
 export const flagForPurge = (
-  overrides: Overrides<Extract<LeadCommand, { type: "FlagForPurge" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "FlagForPurge" }>> = {},
 ): LeadCommand =>
   ({
     type: "FlagForPurge",
@@ -175,7 +176,7 @@ export const flagForPurge = (
 
 /** A re-check that found the lead still viable. */
 export const clearPurgeFlag = (
-  overrides: Overrides<Extract<LeadCommand, { type: "ClearPurgeFlag" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "ClearPurgeFlag" }>> = {},
 ): LeadCommand =>
   ({
     type: "ClearPurgeFlag",
@@ -187,7 +188,7 @@ export const clearPurgeFlag = (
 
 /** A purge after a re-check. */
 export const purgeLead = (
-  overrides: Overrides<Extract<LeadCommand, { type: "PurgeLead" }>> = {},
+  overrides: CommandOverrides<Extract<LeadCommand, { type: "PurgeLead" }>> = {},
 ): LeadCommand =>
   ({
     type: "PurgeLead",
