@@ -5,7 +5,7 @@
 // An embedder needs none of it; docs/architecture.md, "Entry points".
 
 export { decodeUnchanged } from "./lead/decode-unchanged.js";
-export { inputProblemsOf, MAX_INPUT_PROBLEMS } from "./lead/input-problems.js";
+export { inputProblemsOf, withExpectation } from "./lead/input-problems.js";
 export { CURRENT_SCHEMA_VERSION, type EventUpcaster, upcastStoredEvent } from "./lead/upcast.js";
 export { isHashChainedStream } from "./ledger/hash-chained-streams.js";
 export { expectedRevisionConflict } from "./store/expected-revision.js";

@@ -181,7 +181,12 @@ const expectedRevisionOf = (
   }
   const tag = typeof header === "string" ? /^\s*"(0|[1-9][0-9]{0,18})"\s*$/.exec(header) : null;
   if (tag === null || tag[1] === undefined) {
-    return E.left([{ path: "header.If-Match", expected: '"<revision>" or *' }]);
+    return E.left([
+      {
+        path: "header.If-Match",
+        expected: 'the lead\'s revision in quotes, like "7", or * for any revision',
+      },
+    ]);
   }
   return E.right(BigInt(tag[1]));
 };
@@ -195,7 +200,13 @@ const commandIdOf = (
   if (typeof header === "string" && CommandId.is(header)) {
     return E.right({ id: header, generated: false });
   }
-  return E.left([{ path: `header.${IDEMPOTENCY_KEY}`, expected: "CommandId" }]);
+  return E.left([
+    {
+      path: `header.${IDEMPOTENCY_KEY}`,
+      expected: "1 to 128 visible ASCII characters (letters, digits, punctuation; no spaces)",
+      type: "CommandId",
+    },
+  ]);
 };
 
 // The ledger reports paths inside "command"; the client knows where each part came from:
@@ -236,7 +247,7 @@ const runCommand = async (
   if (E.isLeft(expectedRevision)) problems.push(...expectedRevision.left);
   const raw = request.body === undefined || request.body === null ? {} : request.body;
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    problems.push({ path: "body", expected: "object" });
+    problems.push({ path: "body", expected: "a JSON object" });
   }
   if (problems.length > 0 || typeof raw !== "object" || raw === null || E.isLeft(commandId)) {
     return sendProblem(reply, invalidInput(problems));
@@ -261,10 +272,7 @@ const runCommand = async (
       reply,
       error.code === "input.invalid"
         ? invalidInput(
-            error.problems.map((p) => ({
-              path: requestPathOf(p.path, route.capture),
-              expected: p.expected,
-            })),
+            error.problems.map((p) => ({ ...p, path: requestPathOf(p.path, route.capture) })),
           )
         : problemOfLeadError(error, { fromIfMatch: revision !== undefined }),
     );

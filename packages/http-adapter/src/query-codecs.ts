@@ -6,7 +6,7 @@ import {
   LeadId,
   positionFromString,
 } from "@leadledger/core";
-import { decodeUnchanged, inputProblemsOf } from "@leadledger/core/adapter";
+import { decodeUnchanged, inputProblemsOf, withExpectation } from "@leadledger/core/adapter";
 import type { PipelineDimension, ReportDimension } from "@leadledger/projections";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
@@ -19,15 +19,19 @@ import { Stage } from "./representation-codecs.js";
 /** A whole number written in decimal, within bounds. */
 export const integerText = (name: string, min: number, max: number): t.Type<number, string> =>
   withJsonSchema(
-    new t.Type<number, string>(
-      name,
-      (u): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= min && u <= max,
-      (u, context) => {
-        if (typeof u !== "string" || !/^-?[0-9]{1,12}$/.test(u)) return t.failure(u, context);
-        const n = Number(u);
-        return n >= min && n <= max ? t.success(n) : t.failure(u, context);
-      },
-      String,
+    withExpectation(
+      new t.Type<number, string>(
+        name,
+        (u): u is number =>
+          typeof u === "number" && Number.isSafeInteger(u) && u >= min && u <= max,
+        (u, context) => {
+          if (typeof u !== "string" || !/^-?[0-9]{1,12}$/.test(u)) return t.failure(u, context);
+          const n = Number(u);
+          return n >= min && n <= max ? t.success(n) : t.failure(u, context);
+        },
+        String,
+      ),
+      `a whole number from ${min} to ${max}`,
     ),
     { type: "integer", minimum: min, maximum: max },
   );
@@ -38,22 +42,25 @@ export const listText = <K extends string>(
   values: readonly K[],
 ): t.Type<readonly K[], string> =>
   withJsonSchema(
-    new t.Type<readonly K[], string>(
-      name,
-      (u): u is readonly K[] =>
-        Array.isArray(u) && u.every((v) => typeof v === "string" && values.some((k) => k === v)),
-      (u, context) => {
-        if (typeof u !== "string") return t.failure(u, context);
-        const parts = u === "" ? [] : u.split(",");
-        const picked: K[] = [];
-        for (const part of parts) {
-          const value = values.find((k) => k === part);
-          if (value === undefined || picked.includes(value)) return t.failure(u, context);
-          picked.push(value);
-        }
-        return t.success(picked);
-      },
-      (list) => list.join(","),
+    withExpectation(
+      new t.Type<readonly K[], string>(
+        name,
+        (u): u is readonly K[] =>
+          Array.isArray(u) && u.every((v) => typeof v === "string" && values.some((k) => k === v)),
+        (u, context) => {
+          if (typeof u !== "string") return t.failure(u, context);
+          const parts = u === "" ? [] : u.split(",");
+          const picked: K[] = [];
+          for (const part of parts) {
+            const value = values.find((k) => k === part);
+            if (value === undefined || picked.includes(value)) return t.failure(u, context);
+            picked.push(value);
+          }
+          return t.success(picked);
+        },
+        (list) => list.join(","),
+      ),
+      `a comma-separated list, each at most once, of: ${values.join(", ")}`,
     ),
     {
       type: "string",
@@ -64,14 +71,17 @@ export const listText = <K extends string>(
 
 /** A global position as `positionToString` writes it. */
 export const PositionText = withJsonSchema(
-  new t.Type<GlobalPosition, string>(
-    "Position",
-    (u): u is GlobalPosition => typeof u === "bigint",
-    (u, context) => {
-      const position = typeof u === "string" ? positionFromString(u) : undefined;
-      return position === undefined ? t.failure(u, context) : t.success(position);
-    },
-    (position) => position.toString(10),
+  withExpectation(
+    new t.Type<GlobalPosition, string>(
+      "Position",
+      (u): u is GlobalPosition => typeof u === "bigint",
+      (u, context) => {
+        const position = typeof u === "string" ? positionFromString(u) : undefined;
+        return position === undefined ? t.failure(u, context) : t.success(position);
+      },
+      (position) => position.toString(10),
+    ),
+    "a global position as a command returned it: a whole number, 0 or more, like 1042",
   ),
   {
     type: "string",
@@ -88,33 +98,36 @@ export interface ReviewPeriod {
   readonly firstMonth: number;
 }
 export const ReviewPeriodText = withJsonSchema(
-  new t.Type<ReviewPeriod, string>(
-    "ReviewPeriod",
-    (u): u is ReviewPeriod => typeof u === "object" && u !== null && "granularity" in u,
-    (u, context) => {
-      if (typeof u !== "string") return t.failure(u, context);
-      const month = /^([0-9]{4})-(0[1-9]|1[0-2])$/.exec(u);
-      if (month !== null) {
-        return t.success({
-          granularity: "month",
-          year: Number(month[1]),
-          firstMonth: Number(month[2]) - 1,
-        });
-      }
-      const quarter = /^([0-9]{4})-Q([1-4])$/.exec(u);
-      if (quarter !== null) {
-        return t.success({
-          granularity: "quarter",
-          year: Number(quarter[1]),
-          firstMonth: (Number(quarter[2]) - 1) * 3,
-        });
-      }
-      return t.failure(u, context);
-    },
-    (p) =>
-      p.granularity === "month"
-        ? `${p.year}-${String(p.firstMonth + 1).padStart(2, "0")}`
-        : `${p.year}-Q${p.firstMonth / 3 + 1}`,
+  withExpectation(
+    new t.Type<ReviewPeriod, string>(
+      "ReviewPeriod",
+      (u): u is ReviewPeriod => typeof u === "object" && u !== null && "granularity" in u,
+      (u, context) => {
+        if (typeof u !== "string") return t.failure(u, context);
+        const month = /^([0-9]{4})-(0[1-9]|1[0-2])$/.exec(u);
+        if (month !== null) {
+          return t.success({
+            granularity: "month",
+            year: Number(month[1]),
+            firstMonth: Number(month[2]) - 1,
+          });
+        }
+        const quarter = /^([0-9]{4})-Q([1-4])$/.exec(u);
+        if (quarter !== null) {
+          return t.success({
+            granularity: "quarter",
+            year: Number(quarter[1]),
+            firstMonth: (Number(quarter[2]) - 1) * 3,
+          });
+        }
+        return t.failure(u, context);
+      },
+      (p) =>
+        p.granularity === "month"
+          ? `${p.year}-${String(p.firstMonth + 1).padStart(2, "0")}`
+          : `${p.year}-Q${p.firstMonth / 3 + 1}`,
+    ),
+    "a month YYYY-MM, like 2026-11, or a quarter YYYY-Qn, like 2026-Q4",
   ),
   { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$", examples: ["2026-Q4"] },
 );

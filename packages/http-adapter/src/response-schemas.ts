@@ -55,7 +55,19 @@ export const PROBLEM_SCHEMA: JsonSchema = {
         type: "object",
         properties: {
           path: { type: "string", examples: ["body.party.companyName"] },
-          expected: text,
+          expected: {
+            type: "string",
+            description:
+              "what is expected there, in words: the format with an example, or the allowed values",
+            examples: [
+              "a calendar date YYYY-MM-DD, like 2026-11-20 (a day that exists, years 1583–9999)",
+            ],
+          },
+          type: {
+            type: "string",
+            description: "the name of the codec that refused the value, for programs",
+            examples: ["CalendarDate"],
+          },
         },
         required: ["path", "expected"],
         additionalProperties: false,

@@ -94,7 +94,13 @@ describe("POST /leads", () => {
       "body.party.companyName",
     );
     const badLeadId = await post("/leads", { ...uniqueCaptureBody(OWNER), leadId: "LEAD-1" });
-    expect(badLeadId.json().problems).toEqual([{ path: "body.leadId", expected: "LeadId" }]);
+    expect(badLeadId.json().problems).toEqual([
+      {
+        path: "body.leadId",
+        expected: "a lead id: a UUID in lower case, like 0190c3e4-7a1b-7c2d-8e3f-4a5b6c7d8e9f",
+        type: "LeadId",
+      },
+    ]);
   });
 
   it("answers rule violations with 422", async () => {
@@ -233,9 +239,19 @@ describe("commands on a lead", () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toContain("application/problem+json");
     expect(response.json().problems).toEqual([
-      { path: "body.kind", expected: "VisitKind" },
-      { path: "body.intent", expected: "Intent" },
-      { path: "body.occurredAt", expected: "Instant" },
+      { path: "body.kind", expected: "one of: inspection, call-on", type: "VisitKind" },
+      {
+        path: "body.intent",
+        expected: "one of: stated, preliminary, none, declined",
+        type: "Intent",
+      },
+      {
+        path: "body.occurredAt",
+        expected: expect.stringMatching(
+          /^an ISO-8601 instant with offset, like 2026-11-20T08:00:00Z/,
+        ),
+        type: "Instant",
+      },
     ]);
   });
 
@@ -243,7 +259,11 @@ describe("commands on a lead", () => {
     const response = await post(`/leads/${leadId}/visits`, { kind: "call-on", intent: "none" });
     expect(response.statusCode).toBe(400);
     expect(response.json().problems).toEqual([
-      { path: "header.Idempotency-Key", expected: "CommandId" },
+      {
+        path: "header.Idempotency-Key",
+        expected: "1 to 128 visible ASCII characters (letters, digits, punctuation; no spaces)",
+        type: "CommandId",
+      },
     ]);
   });
 

@@ -44,6 +44,10 @@ export type LeadError =
   | { readonly code: "flag.already-flagged"; readonly leadId: string }
   | { readonly code: "flag.not-flagged"; readonly leadId: string }
   | { readonly code: "assignment.unchanged"; readonly leadId: string }
+  /** The directory knows no person of that id in that department who may own leads. */
+  | { readonly code: "owner.unknown"; readonly repId: string; readonly department: string }
+  /** The named owner has left the organisation. */
+  | { readonly code: "owner.inactive"; readonly repId: string; readonly department: string }
   | { readonly code: "amendment.party-kind-mismatch"; readonly expected: string }
   | { readonly code: "amendment.empty" }
   | { readonly code: "access.denied"; readonly reason: string }
@@ -57,10 +61,15 @@ export type LeadError =
   | { readonly code: "history.undecodable"; readonly leadId: string; readonly detail: string }
   | StoreUnavailable;
 
-/** One thing wrong with an input: where (a dotted path) and what was expected there. */
+/**
+ * One thing wrong with an input: where (a dotted path) and what is expected there, in
+ * words a person can act on (the format with an example, or the allowed values).
+ */
 export interface InputProblem {
   readonly path: string;
   readonly expected: string;
+  /** The name of the codec that refused the value (`Instant`, `Channel`), for programs. */
+  readonly type?: string;
 }
 
 /** Every stable error code, for docs and for exhaustive mapping in adapters. */
