@@ -23,6 +23,13 @@ import {
 import { addAnswerSchemas, jsonAnswer, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, sendJson } from "./route-context.js";
 
+/** A cursor that is not one this list handed out: in words, with the codec's name. */
+const BAD_CURSOR = {
+  path: "query.cursor",
+  expected: "the nextCursor of an earlier page of this list, passed back unchanged",
+  type: "Cursor",
+};
+
 const DEFAULT_PAGE = 50;
 
 const encodeCursor = (row: LeadSummary): string =>
@@ -82,7 +89,7 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       if (q.cursor !== undefined) {
         cursor = decodeCursor(q.cursor);
         if (cursor === undefined) {
-          return sendProblem(reply, invalidInput([{ path: "query.cursor", expected: "Cursor" }]));
+          return sendProblem(reply, invalidInput([BAD_CURSOR]));
         }
       }
       const waited = await context.readYourWrites(q.minPosition);

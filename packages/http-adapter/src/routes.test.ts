@@ -376,6 +376,13 @@ describe("queries", () => {
     ).toEqual(["query.limit", "query.stage"]);
     const badCursor = await t.app.inject({ url: "/leads?cursor=%%%", headers: as("head") });
     expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().problems).toEqual([
+      {
+        path: "query.cursor",
+        expected: "the nextCursor of an earlier page of this list, passed back unchanged",
+        type: "Cursor",
+      },
+    ]);
   });
 
   it("waits for minPosition, and gives up with 503 when it is never reached", async () => {
