@@ -16,6 +16,12 @@ import {
   sendProblem,
 } from "./problem.js";
 
+/** What a body that cannot be read should have been, in words a person can act on. */
+const UNREADABLE_BODY = {
+  path: "body",
+  expected: 'a well-formed JSON object, like {"kind": "call-on"}',
+};
+
 // Every error the server sends is an RFC 9457 problem with a stable code, whoever finds
 // it: Node's HTTP parser (before Fastify sees a request), Fastify's router and body
 // parsers, or the routes. None echoes the request: Fastify's own messages quote the URL or
@@ -40,9 +46,9 @@ export const problemOfFrameworkError = (error: FastifyError): ProblemDetails | u
     case "FST_ERR_CTP_INVALID_TYPE":
       return httpProblem("http.unsupported-media-type");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The JSON body is empty");
+      return invalidInput([UNREADABLE_BODY], "The JSON body is empty");
     case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return invalidInput([{ path: "body", expected: "JSON" }], "The body is not valid JSON");
+      return invalidInput([UNREADABLE_BODY], "The body is not valid JSON");
   }
   const status = error.statusCode;
   if (status === 413) return httpProblem("http.payload-too-large");
@@ -51,7 +57,7 @@ export const problemOfFrameworkError = (error: FastifyError): ProblemDetails | u
   // @fastify/rate-limit's refusal, thrown after it set Retry-After.
   if (status === 429) return httpProblem("http.rate-limited");
   if (status !== undefined && status >= 400 && status < 500) {
-    return invalidInput([{ path: "body", expected: "JSON" }], "The request could not be read");
+    return invalidInput([UNREADABLE_BODY], "The request could not be read");
   }
   return undefined;
 };

@@ -119,6 +119,9 @@ describe("POST /leads", () => {
     });
     expect(broken.statusCode).toBe(400);
     expect(problemOf(broken).code).toBe("input.invalid");
+    expect(broken.json().problems).toEqual([
+      { path: "body", expected: 'a well-formed JSON object, like {"kind": "call-on"}' },
+    ]);
     const text = await t.app.inject({
       method: "POST",
       url: "/leads",
