@@ -79,6 +79,8 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
   "flag.already-flagged": { status: 409, title: "The lead is flagged for purge already" },
   "flag.not-flagged": { status: 409, title: "The lead is not flagged for purge" },
   "assignment.unchanged": { status: 409, title: "The lead has this owner already" },
+  "owner.unknown": { status: 422, title: "No such person may own leads in that department" },
+  "owner.inactive": { status: 422, title: "The named owner has left the organisation" },
   "amendment.party-kind-mismatch": {
     status: 422,
     title: "The amendment is for another kind of party",
