@@ -4,13 +4,14 @@ import { canReach, isManager } from "../access/actor.js";
 import { ENTRY_DUE_HOURS } from "../grading/cadence.js";
 import { leadFacts } from "../grading/facts.js";
 import type { GradeAssessment, GradingPolicy } from "../grading/policy.js";
+import type { OwnerStanding } from "../organisation/directory.js";
 import type { LeadCommand } from "./commands.js";
 import type { LeadError } from "./errors.js";
 import { leadError } from "./errors.js";
 import type { LeadEvent, LeadEventMetadata, Tracing } from "./events.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
-import type { CalendarDate, Identifier, Instant, LeadId } from "./values.js";
+import type { CalendarDate, Identifier, Instant, LeadId, Owner } from "./values.js";
 import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
@@ -29,6 +30,12 @@ export interface DecisionContext {
    * reservations found.
    */
   readonly duplicate?: DuplicateFound;
+  /**
+   * Whether the owner a capture or an assignment names may own leads, as the ledger's
+   * directory answered (docs/organisation.md). Left out when the ledger has no directory:
+   * then any owner within the actor's reach is taken.
+   */
+  readonly ownerStanding?: OwnerStanding;
 }
 
 /** Another active lead already holds a capture's phone or e-mail (rule 9). */
@@ -42,6 +49,13 @@ export interface DuplicateFound {
   /** The ledger's `duplicatePolicy`: refuse the capture, or record it flagged as a duplicate. */
   readonly policy: "refuse" | "flag";
 }
+
+/** Every owner a command names must be able to own leads, when the ledger knows who can. */
+const ownerRefusal = (owner: Owner, context: DecisionContext): LeadError | undefined => {
+  const standing = context.ownerStanding;
+  if (standing === undefined || standing === "ok") return undefined;
+  return leadError(standing, { repId: owner.repId, department: owner.department });
+};
 
 /** The default clock tolerance: five minutes. */
 export const DEFAULT_CLOCK_TOLERANCE_MS = 5 * 60_000;
@@ -208,6 +222,8 @@ export const decide = (
           }),
         );
       }
+      const refusedOwner = ownerRefusal(command.to, context);
+      if (refusedOwner !== undefined) return E.left(refusedOwner);
       return E.right([
         {
           type: "LeadAssigned",
@@ -331,6 +347,8 @@ const decideCapture = (
       }),
     );
   }
+  const refusedOwner = ownerRefusal(command.owner, context);
+  if (refusedOwner !== undefined) return E.left(refusedOwner);
   const acquiredAt = instantToMillis(command.acquiredAt);
   // Rule 3: no business time in the future.
   if (acquiredAt > context.now + context.clockToleranceMs) {

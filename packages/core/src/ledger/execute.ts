@@ -11,6 +11,7 @@ import { leadError } from "../lead/errors.js";
 import type { LeadEvent } from "../lead/events.js";
 import type { LeadId } from "../lead/values.js";
 import { ActorRecord, millisToInstant } from "../lead/values.js";
+import type { Directory, OwnerStanding } from "../organisation/directory.js";
 import { newDataKey } from "../privacy/cipher.js";
 import type { KeyLookup } from "../privacy/key-store.js";
 import { NO_STREAM } from "../store/event-store.js";
@@ -52,6 +53,8 @@ export interface ExecutionSettings {
   readonly newId: () => string;
   /** The sub-key of the ledger's secret that derives lead ids from captures' command ids. */
   readonly captureIdSecret: Uint8Array;
+  /** Who may own leads; without one, any owner in the actor's reach is taken. */
+  readonly directory: Directory | undefined;
 }
 
 /** What commands are run with: the other steps of the ledger, and its settings. */
@@ -220,11 +223,25 @@ export class Execution {
 
     const now = settings.clock();
     const decided = withBusinessTime(command, millisToInstant(now));
+    // The owner a command names is looked up here, so that decide stays pure (like rule 9).
+    const namedOwner =
+      command.type === "CaptureLead"
+        ? command.owner
+        : command.type === "AssignLead"
+          ? command.to
+          : undefined;
+    let ownerStanding: OwnerStanding | undefined;
+    if (settings.directory !== undefined && namedOwner !== undefined) {
+      const standing = await settings.directory.canOwnLeads(namedOwner, now);
+      if (E.isLeft(standing)) return E.left(standing.left);
+      ownerStanding = standing.right;
+    }
     const context: DecisionContext = {
       actor,
       now,
       gradingPolicy: settings.gradingPolicy,
       clockToleranceMs: settings.clockToleranceMs,
+      ...(ownerStanding === undefined ? {} : { ownerStanding }),
     };
     const decision = decide(decided, state, context);
     if (E.isLeft(decision)) return decision;

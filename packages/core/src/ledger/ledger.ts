@@ -9,6 +9,7 @@ import { DEFAULT_CLOCK_TOLERANCE_MS } from "../lead/decide.js";
 import type { LeadError } from "../lead/errors.js";
 import type { LeadState } from "../lead/state.js";
 import type { LeadId } from "../lead/values.js";
+import type { Directory } from "../organisation/directory.js";
 import type { KeyStore } from "../privacy/key-store.js";
 import type { EventStore, GlobalPosition, RecordedEvent } from "../store/event-store.js";
 import type { HistoryVerification } from "../store/hash-chain.js";
@@ -48,6 +49,13 @@ export interface LeadLedgerDeps {
   readonly clockToleranceMs?: number;
   /** Attempts at a command that meets concurrent writers before `concurrency.conflict`. Defaults to 10. */
   readonly maxAttempts?: number;
+  /**
+   * Who may own leads (docs/organisation.md). When given, every owner a command names (a
+   * capture's owner, an assignment's target) must be able to own leads at the moment the
+   * command is recorded, or the command is refused with `owner.unknown` or `owner.inactive`
+   * and nothing is appended. Without one, any owner within the actor's reach is taken.
+   */
+  readonly directory?: Directory;
   /** Rule 9: refuse a duplicate capture (default), or capture it flagged as a duplicate. */
   readonly duplicatePolicy?: "refuse" | "flag";
   /** Region for phone numbers written without a country code. Defaults to CN. */
@@ -190,6 +198,7 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
       newId,
       // Lead ids derived from Idempotency-Keys: keyed, so that nobody can foretell them.
       captureIdSecret: subKey(deps.secret, "capture-lead-id"),
+      directory: deps.directory,
     },
   });
 
