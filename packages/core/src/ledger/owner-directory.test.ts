@@ -43,7 +43,7 @@ const setup = async () => {
     clock: () => NOW,
     directory: organisation,
   });
-  return { eventStore, ledger };
+  return { eventStore, ledger, organisation };
 };
 
 const capture = (owner: { repId: string; department: string }) =>
@@ -98,6 +98,26 @@ describe("an assignment's target, with a directory", () => {
     const before = await eventCount(eventStore);
     ok(await ledger.execute(headActor, assignLead({ leadId: LEAD } as never)));
     expect(await eventCount(eventStore)).toBeGreaterThan(before);
+  });
+});
+
+describe("a retried command, with a directory", () => {
+  it("is answered as it was, though its owner has left since", async () => {
+    const { eventStore, ledger, organisation } = await setup();
+    const accepted = ok(
+      await ledger.execute(executiveActor, capture({ repId: "rep-1", department: "east" })),
+    );
+    ok(await organisation.leave(id("rep-1"), "2026-11-03T02:00:00.000Z" as Instant));
+    const before = await eventCount(eventStore);
+    const retried = ok(
+      await ledger.execute(executiveActor, capture({ repId: "rep-1", department: "east" })),
+    );
+    expect(retried.replayed).toBe(true);
+    expect({ leadId: retried.leadId, revision: retried.revision }).toEqual({
+      leadId: accepted.leadId,
+      revision: accepted.revision,
+    });
+    expect(await eventCount(eventStore)).toBe(before);
   });
 });
 
