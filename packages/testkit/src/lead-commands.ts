@@ -3,6 +3,8 @@ import {
   type CaptureLead,
   type Instant,
   type LeadCommand,
+  type LeadCommandInput,
+  type LeadCommandType,
   type LeadId,
   TBC,
 } from "@leadledger/core";
@@ -21,11 +23,19 @@ export const executiveActor: Actor = { id: "exec-1", role: "executive", departme
 
 export const instant = (text: string): Instant => text as Instant;
 
-/** What a builder takes: any of the command's fields but its `type`. */
-export type CommandOverrides<C> = Partial<Omit<C, "type">>;
+/**
+ * What a builder takes: any of the command's fields but its `type`, written as a caller
+ * writes them (plain strings, as `execute` takes them); `undefined` leaves a default out.
+ */
+export type CommandOverrides<T extends LeadCommandType> =
+  Extract<LeadCommandInput, { readonly type: T }> extends infer C
+    ? C extends unknown
+      ? { readonly [K in Exclude<keyof C, "type">]?: C[K] | undefined }
+      : never
+    : never;
 
 /** A company lead captured by `repActor`, with some fields "to be confirmed". */
-export const captureLead = (overrides: CommandOverrides<CaptureLead> = {}): CaptureLead =>
+export const captureLead = (overrides: CommandOverrides<"CaptureLead"> = {}): CaptureLead =>
   ({
     type: "CaptureLead",
     commandId: "capture-1",
@@ -71,13 +81,11 @@ export const captureLead = (overrides: CommandOverrides<CaptureLead> = {}): Capt
     ...overrides,
   }) as CaptureLead;
 
-const leadOf = (overrides: { leadId?: LeadId }) =>
-  overrides.leadId ?? ("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" as LeadId);
+const leadOf = (overrides: { readonly leadId?: string | undefined }) =>
+  (overrides.leadId ?? "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b") as LeadId;
 
 /** A phone call in which the lead asked about fees and stated a preliminary intent. */
-export const recordContact = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "RecordContact" }>> = {},
-): LeadCommand =>
+export const recordContact = (overrides: CommandOverrides<"RecordContact"> = {}): LeadCommand =>
   ({
     type: "RecordContact",
     commandId: "contact-1",
@@ -92,9 +100,7 @@ export const recordContact = (
   }) as LeadCommand;
 
 /** An on-site inspection at which the lead stated its intent. */
-export const recordVisit = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "RecordVisit" }>> = {},
-): LeadCommand =>
+export const recordVisit = (overrides: CommandOverrides<"RecordVisit"> = {}): LeadCommand =>
   ({
     type: "RecordVisit",
     commandId: "visit-1",
@@ -121,9 +127,7 @@ export const gradeLead = (
   }) as LeadCommand;
 
 /** A signed contract. */
-export const convertLead = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "ConvertLead" }>> = {},
-): LeadCommand =>
+export const convertLead = (overrides: CommandOverrides<"ConvertLead"> = {}): LeadCommand =>
   ({
     type: "ConvertLead",
     commandId: "convert-1",
@@ -135,9 +139,7 @@ export const convertLead = (
   }) as LeadCommand;
 
 /** A reassignment. */
-export const assignLead = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "AssignLead" }>> = {},
-): LeadCommand =>
+export const assignLead = (overrides: CommandOverrides<"AssignLead"> = {}): LeadCommand =>
   ({
     type: "AssignLead",
     commandId: "assign-1",
@@ -148,9 +150,7 @@ export const assignLead = (
   }) as LeadCommand;
 
 /** An amendment that fills in the fax number. */
-export const amendLead = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "AmendLead" }>> = {},
-): LeadCommand =>
+export const amendLead = (overrides: CommandOverrides<"AmendLead"> = {}): LeadCommand =>
   ({
     type: "AmendLead",
     commandId: "amend-1",
@@ -162,9 +162,7 @@ export const amendLead = (
   }) as LeadCommand;
 
 /** A purge flag: no intent after a long silence. */
-export const flagForPurge = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "FlagForPurge" }>> = {},
-): LeadCommand =>
+export const flagForPurge = (overrides: CommandOverrides<"FlagForPurge"> = {}): LeadCommand =>
   ({
     type: "FlagForPurge",
     commandId: "flag-1",
@@ -175,9 +173,7 @@ export const flagForPurge = (
   }) as LeadCommand;
 
 /** A re-check that found the lead still viable. */
-export const clearPurgeFlag = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "ClearPurgeFlag" }>> = {},
-): LeadCommand =>
+export const clearPurgeFlag = (overrides: CommandOverrides<"ClearPurgeFlag"> = {}): LeadCommand =>
   ({
     type: "ClearPurgeFlag",
     commandId: "clear-1",
@@ -187,9 +183,7 @@ export const clearPurgeFlag = (
   }) as LeadCommand;
 
 /** A purge after a re-check. */
-export const purgeLead = (
-  overrides: CommandOverrides<Extract<LeadCommand, { type: "PurgeLead" }>> = {},
-): LeadCommand =>
+export const purgeLead = (overrides: CommandOverrides<"PurgeLead"> = {}): LeadCommand =>
   ({
     type: "PurgeLead",
     commandId: "purge-1",
