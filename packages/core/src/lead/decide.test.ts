@@ -537,3 +537,22 @@ describe("other refusals", () => {
       .thenFails("amendment.party-kind-mismatch");
   });
 });
+
+describe("a capture decided without its lead id", () => {
+  it("names the field and says what it expects in words, not a codec's name", () => {
+    const decided = decide(captureLead({ leadId: undefined }), undefined, {
+      actor: repActor,
+      now: Date.parse("2026-11-02T02:00:00.000Z"),
+      gradingPolicy: defaultGradingPolicy,
+      clockToleranceMs: DEFAULT_CLOCK_TOLERANCE_MS,
+    });
+    expect(decided).toEqual(
+      E.left({
+        code: "input.invalid",
+        problems: [
+          { path: "leadId", expected: expect.stringMatching(/^a lead id: /), type: "LeadId" },
+        ],
+      }),
+    );
+  });
+});

@@ -9,10 +9,16 @@ import type { LeadCommand } from "./commands.js";
 import type { LeadError } from "./errors.js";
 import { leadError } from "./errors.js";
 import type { LeadEvent, LeadEventMetadata, Tracing } from "./events.js";
+import { inputProblemAt } from "./input-problems.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
 import type { CalendarDate, Identifier, Instant, LeadId, Owner } from "./values.js";
-import { instantToMillis, millisToInstant, NonEmptyString } from "./values.js";
+import {
+  instantToMillis,
+  LeadId as LeadIdCodec,
+  millisToInstant,
+  NonEmptyString,
+} from "./values.js";
 
 /** Everything `decide` needs besides the command and the state: all of it plain data. */
 export interface DecisionContext {
@@ -335,7 +341,7 @@ const decideCapture = (
   const leadId = command.leadId;
   if (leadId === undefined) {
     return E.left(
-      leadError("input.invalid", { problems: [{ path: "leadId", expected: "LeadId" }] }),
+      leadError("input.invalid", { problems: [inputProblemAt("leadId", LeadIdCodec)] }),
     );
   }
   // Rule 1: a lead is captured once.

@@ -71,6 +71,13 @@ const expectationOf = (codec: t.Decoder<unknown, unknown>): string => {
   return `a valid value (${codec.name})`;
 };
 
+/** The problem of a value that is not what `codec` accepts, at `path`: for checks made by hand. */
+export const inputProblemAt = (path: string, codec: t.Decoder<unknown, unknown>): InputProblem => ({
+  path,
+  expected: expectationOf(codec),
+  type: codec.name,
+});
+
 /** The values of a union of literals and enumerations, or `undefined` for other unions. */
 const literalValuesOf = (codec: t.Mixed): string[] | undefined => {
   if (codec instanceof t.LiteralType) return [String(codec.value)];
