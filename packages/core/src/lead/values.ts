@@ -252,63 +252,65 @@ export type AreaRange = t.TypeOf<typeof AreaRange>;
 /** A whole number from 0 up. */
 export const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, "Count");
 
-const keyed = <K extends string>(name: string, values: readonly K[]) =>
-  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as { [P in K]: null }, name);
+// The values as an object literal, not a list: a declaration file then writes them in this
+// order, where a mapped type over a union wrote them in the order the compiler first met each
+// string, which changed between a fresh and an incremental build (and so the API report).
+const keyed = <K extends Record<string, null>>(name: string, values: K) => t.keyof(values, name);
 
 /** Where a lead came from (获取渠道). */
-export const Channel = keyed("Channel", [
-  "website",
-  "social-media",
-  "industry-site",
-  "exhibition",
-  "field-visit",
-  "partner-referral",
-  "industry-association",
-  "inbound-inquiry",
-  "market-research",
-]);
+export const Channel = keyed("Channel", {
+  website: null,
+  "social-media": null,
+  "industry-site": null,
+  exhibition: null,
+  "field-visit": null,
+  "partner-referral": null,
+  "industry-association": null,
+  "inbound-inquiry": null,
+  "market-research": null,
+});
 export type Channel = t.TypeOf<typeof Channel>;
 
 /** 自有渠道 / 外部合作渠道 / 竞争对手转化. */
-export const SourceClass = keyed("SourceClass", ["own", "partner", "competitor"]);
+export const SourceClass = keyed("SourceClass", { own: null, partner: null, competitor: null });
 export type SourceClass = t.TypeOf<typeof SourceClass>;
 
 /** 主动咨询 (the lead reached out: inbound) or 被动 (the company reached out: outbound). */
-export const InquiryMode = keyed("InquiryMode", ["inbound", "outbound"]);
+export const InquiryMode = keyed("InquiryMode", { inbound: null, outbound: null });
 export type InquiryMode = t.TypeOf<typeof InquiryMode>;
 
-export const CompanySize = keyed("CompanySize", ["large", "medium", "small"]);
+export const CompanySize = keyed("CompanySize", { large: null, medium: null, small: null });
 export type CompanySize = t.TypeOf<typeof CompanySize>;
 
-export const NeedType = keyed("NeedType", ["general", "special"]);
+export const NeedType = keyed("NeedType", { general: null, special: null });
 export type NeedType = t.TypeOf<typeof NeedType>;
 
 /** How a contact was made (跟進方式). */
-export const ContactMethod = keyed("ContactMethod", [
-  "phone",
-  "email",
-  "meeting",
-  "messaging",
-  "sms",
-]);
+export const ContactMethod = keyed("ContactMethod", {
+  phone: null,
+  email: null,
+  meeting: null,
+  messaging: null,
+  sms: null,
+});
 export type ContactMethod = t.TypeOf<typeof ContactMethod>;
 
-export const Direction = keyed("Direction", ["inbound", "outbound"]);
+export const Direction = keyed("Direction", { inbound: null, outbound: null });
 export type Direction = t.TypeOf<typeof Direction>;
 
 /**
  * What a conversation touched on. The first five are the detailed terms whose discussion
  * marks a serious lead; `general-info` and `materials` are the lighter asks.
  */
-export const Topic = keyed("Topic", [
-  "franchise-policy",
-  "fees",
-  "site",
-  "contract-terms",
-  "investment-return",
-  "general-info",
-  "materials",
-]);
+export const Topic = keyed("Topic", {
+  "franchise-policy": null,
+  fees: null,
+  site: null,
+  "contract-terms": null,
+  "investment-return": null,
+  "general-info": null,
+  materials: null,
+});
 export type Topic = t.TypeOf<typeof Topic>;
 export const DETAILED_TOPICS: ReadonlySet<Topic> = new Set<Topic>([
   "franchise-policy",
@@ -319,46 +321,55 @@ export const DETAILED_TOPICS: ReadonlySet<Topic> = new Set<Topic>([
 ]);
 
 /** The intent the lead voiced: stated willingness, a preliminary intent, none, or a refusal. */
-export const Intent = keyed("Intent", ["stated", "preliminary", "none", "declined"]);
+export const Intent = keyed("Intent", {
+  stated: null,
+  preliminary: null,
+  none: null,
+  declined: null,
+});
 export type Intent = t.TypeOf<typeof Intent>;
 
 /** The rep's judgement of whether the lead meets the company's hard requirements. */
-export const RequirementsFit = keyed("RequirementsFit", ["meets", "fails", "unknown"]);
+export const RequirementsFit = keyed("RequirementsFit", {
+  meets: null,
+  fails: null,
+  unknown: null,
+});
 export type RequirementsFit = t.TypeOf<typeof RequirementsFit>;
 
-export const ContactOutcome = keyed("ContactOutcome", [
-  "reached",
-  "not-reached",
-  "follow-up-agreed",
-  "materials-sent",
-  "declined",
-]);
+export const ContactOutcome = keyed("ContactOutcome", {
+  reached: null,
+  "not-reached": null,
+  "follow-up-agreed": null,
+  "materials-sent": null,
+  declined: null,
+});
 export type ContactOutcome = t.TypeOf<typeof ContactOutcome>;
 
 /** 高意向 / 中意向 / 低意向. */
-export const Grade = keyed("Grade", ["high", "medium", "low"]);
+export const Grade = keyed("Grade", { high: null, medium: null, low: null });
 export type Grade = t.TypeOf<typeof Grade>;
 /** Grades in ascending order: compare grades by their index here. */
 export const GRADE_ORDER: readonly Grade[] = ["low", "medium", "high"];
 export const gradeRank = (grade: Grade): number => GRADE_ORDER.indexOf(grade);
 
 /** 客戶價值評估: the value tier a rep may set with a grade. */
-export const ValueTier = keyed("ValueTier", ["key", "standard", "minor"]);
+export const ValueTier = keyed("ValueTier", { key: null, standard: null, minor: null });
 export type ValueTier = t.TypeOf<typeof ValueTier>;
 
 /** 实地考察 (the lead inspects the company's project on site) or 拜访 (a rep calls on the lead). */
-export const VisitKind = keyed("VisitKind", ["inspection", "call-on"]);
+export const VisitKind = keyed("VisitKind", { inspection: null, "call-on": null });
 export type VisitKind = t.TypeOf<typeof VisitKind>;
 
-export const PurgeReason = keyed("PurgeReason", [
-  "duplicate",
-  "invalid-data",
-  "no-intent-long-silence",
-  "erasure-request",
-]);
+export const PurgeReason = keyed("PurgeReason", {
+  duplicate: null,
+  "invalid-data": null,
+  "no-intent-long-silence": null,
+  "erasure-request": null,
+});
 export type PurgeReason = t.TypeOf<typeof PurgeReason>;
 
-export const Role = keyed("Role", ["rep", "head", "executive"]);
+export const Role = keyed("Role", { rep: null, head: null, executive: null });
 export type Role = t.TypeOf<typeof Role>;
 
 /** The responsible rep (跟进责任人) and the rep's department. */
