@@ -221,18 +221,49 @@ export const RepReportQueryText = t.intersection([
 /** The lead id in a route's path. */
 export const LeadIdParams = t.type({ leadId: LeadId });
 
+/** The names an object codec (a type, a partial, or an intersection of them) knows. */
+const knownKeysOf = (codec: t.Decoder<unknown, unknown>): readonly string[] | undefined => {
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) {
+    return Object.keys(codec.props as t.Props);
+  }
+  if (codec instanceof t.ExactType) return knownKeysOf(codec.type);
+  if (codec instanceof t.IntersectionType) {
+    const parts = (codec.types as t.Mixed[]).map(knownKeysOf);
+    return parts.every((part) => part !== undefined) ? parts.flat() : undefined;
+  }
+  return undefined;
+};
+
+/**
+ * A query parameter the route does not take: refused, not ignored, so that a misspelt
+ * filter (`?ower=`) never silently answers the unfiltered list.
+ */
+const unknownParameters = (codec: t.Decoder<unknown, unknown>, input: unknown): InputProblem[] => {
+  const known = knownKeysOf(codec);
+  if (known === undefined || typeof input !== "object" || input === null) return [];
+  const unknown = Object.keys(input).filter((key) => !known.includes(key));
+  const takes = known.length === 0 ? "no parameters" : `only ${[...known].sort().join(", ")}`;
+  return unknown.map((key) => ({
+    path: `query.${key}`,
+    expected: `no such parameter: this route takes ${takes}`,
+    type: "UnknownParameter",
+  }));
+};
+
 /**
  * Decodes a request part; a failure names each bad field under `where` (`query`, `path`,
- * `header`), never the value that was sent.
+ * `header`), never the value that was sent. A query may hold no parameter its codec lacks.
  */
 export const decodeRequestPart = <A>(
   codec: t.Decoder<unknown, A>,
   input: unknown,
   where: string,
 ): E.Either<readonly InputProblem[], A> => {
+  const unknown = where === "query" ? unknownParameters(codec, input) : [];
   // Bodies usually need no decoding at all: the shortcut answers those without io-ts's work.
   const decoded = decodeUnchanged(codec, input ?? {});
-  return E.isRight(decoded) ? E.right(decoded.right) : E.left(inputProblemsOf(decoded.left, where));
+  if (E.isRight(decoded) && unknown.length === 0) return E.right(decoded.right);
+  return E.left([...(E.isLeft(decoded) ? inputProblemsOf(decoded.left, where) : []), ...unknown]);
 };
 
 /** Decodes a request's path parameters and query together, reporting the problems of both. */

@@ -303,7 +303,13 @@ const answerView = async (
   reply: FastifyReply,
 ): Promise<FastifyReply> => {
   const viewer = context.actorOf(request);
-  const position = decodeRequestPart(MinPositionQuery, request.query, "query");
+  // Only minPosition here: the view's own codec reads, and checks, the whole query below.
+  const asked = (request.query ?? {}) as { readonly minPosition?: unknown };
+  const position = decodeRequestPart(
+    MinPositionQuery,
+    asked.minPosition === undefined ? {} : { minPosition: asked.minPosition },
+    "query",
+  );
   if (E.isLeft(position)) return sendProblem(reply, invalidInput(position.left));
   const waited = await context.readYourWrites(position.right.minPosition);
   if (E.isLeft(waited)) return sendProblem(reply, waited.left);
