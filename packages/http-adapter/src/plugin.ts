@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import type { Actor, LeadLedger } from "@leadledger/core";
+import type { Actor, Directory, LeadLedger } from "@leadledger/core";
 import type { FastifyPluginAsync } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import * as E from "fp-ts/lib/Either.js";
@@ -17,6 +17,11 @@ export interface LeadLedgerRoutesOptions {
   readonly ledger: LeadLedger;
   /** The projection runner (or anything with `summaries` and `waitFor`) the views read. */
   readModel: ReadModelSource;
+  /**
+   * The organisation (docs/organisation.md): with it, lists and reports carry people's
+   * display names beside their ids. The ledger checks owners against its own directory.
+   */
+  readonly directory?: Directory;
   /** Turns each request into an actor; 401 when it cannot. */
   readonly authenticate: Authenticate;
   /** Epoch milliseconds; defaults to `Date.now`. */
@@ -48,6 +53,7 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
   const context = routeContext({
     ledger: options.ledger,
     readModel: options.readModel,
+    directory: options.directory,
     clock,
     utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 5_000,

@@ -1,4 +1,4 @@
-import type { Actor, GlobalPosition, LeadLedger } from "@leadledger/core";
+import type { Actor, Directory, GlobalPosition, LeadLedger } from "@leadledger/core";
 import type { LeadSummary, ProjectionRunner } from "@leadledger/projections";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
@@ -13,6 +13,11 @@ export type ReadModelSource = Pick<ProjectionRunner, "summaries" | "waitFor">;
 export interface RouteContext {
   readonly ledger: LeadLedger;
   readonly readModel: ReadModelSource;
+  /**
+   * The organisation, when the embedder gives one: lists and reports name people by their
+   * display name from it. Without it they carry ids only.
+   */
+  readonly directory: Directory | undefined;
   /** Epoch milliseconds: defaults for business times and "now" of the views. */
   readonly clock: () => number;
   /** Calendar of the views' periods when a query names none, minutes east of UTC. */
@@ -32,12 +37,14 @@ export interface RouteContext {
 export const routeContext = (deps: {
   readonly ledger: LeadLedger;
   readonly readModel: ReadModelSource;
+  readonly directory?: Directory | undefined;
   readonly clock: () => number;
   readonly utcOffsetMinutes: number;
   readonly readYourWritesTimeoutMs: number;
 }): RouteContext => ({
   ledger: deps.ledger,
   readModel: deps.readModel,
+  directory: deps.directory,
   clock: deps.clock,
   utcOffsetMinutes: deps.utcOffsetMinutes,
   inTurn: createTurnQueue(),
