@@ -20,6 +20,9 @@ import { DuplicateReservations } from "./duplicate-reservations.js";
 import { Erasure } from "./erasure.js";
 import type { ExecuteOptions } from "./execute.js";
 import { Execution } from "./execute.js";
+import type { HandOverLeads, HandOverReport } from "./hand-over.js";
+import { HandOver } from "./hand-over.js";
+import { HandOverRecords } from "./hand-over-record.js";
 import { LeadCache } from "./lead-cache.js";
 import { LeadQueue } from "./lead-queue.js";
 import { DEFAULT_COMMAND_INDEX, emptyLoadedLead } from "./loaded-lead.js";
@@ -29,6 +32,14 @@ import { newTimeOrderedId } from "./time-ordered-id.js";
 
 export type { CommandOutcome, CommandOutcomeJson } from "./command-outcome.js";
 export type { ExecuteOptions } from "./execute.js";
+export type {
+  HandedOverLead,
+  HandOverLeads,
+  HandOverReport,
+  HandOverRequestInput,
+  HandOverSkip,
+  HandOverTarget,
+} from "./hand-over.js";
 export type { HistoryEntry, LeadHistory, LeadSnapshot } from "./reading.js";
 
 /** What a ledger is built from. Only the stores and the secret are required. */
@@ -126,6 +137,21 @@ export interface LeadLedger {
   ): Promise<E.Either<LeadError, LeadSnapshot>>;
   /** The lead's full history, personal data opened (or redacted after a purge). */
   getHistory(actor: unknown, leadId: unknown): Promise<E.Either<LeadError, LeadHistory>>;
+  /**
+   * Hands all of a rep's leads over to one rep or several (docs/organisation.md,
+   * "Hand-over"): a department head within their department, an executive anywhere. The
+   * request is a {@link HandOverRequestInput}; `leadsOf` lists the leads `from` owns. The
+   * targets are checked with the directory first (a refusal records nothing); then the
+   * plan (each lead and its target, round robin) is recorded once, and each lead gets an
+   * `AssignLead` of its own. A retry with the same command id goes on with the plan first
+   * recorded and answers the same report; another request under it is
+   * `idempotency.mismatch`.
+   */
+  handOver(
+    actor: unknown,
+    request: unknown,
+    leadsOf: HandOverLeads,
+  ): Promise<E.Either<LeadError, HandOverReport>>;
 }
 
 /**
@@ -202,12 +228,27 @@ export const createLeadLedger = (deps: LeadLedgerDeps): LeadLedger => {
     },
   });
 
+  const handOver = new HandOver({
+    records: new HandOverRecords({
+      store: deps.eventStore,
+      secret: subKey(deps.secret, "hand-over"),
+      newId,
+    }),
+    execute: (actor, command, options) => execution.execute(actor, command, options),
+    getLead: (actor, leadId) => reading.getLead(actor, leadId),
+    getHistory: (actor, leadId) => reading.getHistory(actor, leadId),
+    directory: deps.directory,
+    clock,
+    maxAttempts: deps.maxAttempts ?? 10,
+  });
+
   return {
     // One implementation for both overloads: typed or not, the command is decoded.
     execute: ((actor: unknown, command: unknown, options?: ExecuteOptions) =>
       execution.execute(actor, command, options)) as LeadLedger["execute"],
     getLead: (actor, leadId, options) => reading.getLead(actor, leadId, options),
     getHistory: (actor, leadId) => reading.getHistory(actor, leadId),
+    handOver: (actor, request, leadsOf) => handOver.run(actor, request, leadsOf),
   };
 };
 
