@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { logCheckpointKeysOf, signLogCheckpoint } from "@leadledger/core/adapter";
 import { afterEach, describe, expect, it } from "vitest";
-import { captureBody, NOW } from "./http-requests.test-fixture.js";
+import { captureBody, joinRep, NOW } from "./http-requests.test-fixture.js";
 import { createServer } from "./server.js";
 
 // Issue 12, item 9: the standalone server records the log's signed checkpoints and refuses
@@ -32,11 +32,13 @@ describe("the standalone server's checkpoints", () => {
     });
     const server = await createServer({ dataDir, demo: false, durability: "normal", logStream });
     const token = server.issuedTokens[0]?.token ?? "";
+    // A fresh admin-only server knows its executive alone, who owns no leads: a rep joins.
+    await joinRep(server, "rep-1", "east");
     const captured = await server.app.inject({
       method: "POST",
       url: "/leads",
       headers: { authorization: `Bearer ${token}` },
-      payload: captureBody({ owner: { repId: "admin", department: "hq" } }),
+      payload: captureBody({ owner: { repId: "rep-1", department: "east" } }),
     });
     expect(captured.statusCode).toBe(201);
     await server.app.close();

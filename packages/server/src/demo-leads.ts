@@ -26,6 +26,9 @@ class Dice {
   }
 }
 
+/** How far back the demo's leads were acquired, in days before its anchor. */
+export const DEMO_HISTORY_DAYS = 180;
+
 /** One command of the demo, with who gives it and when it is recorded. */
 export interface DemoCommand {
   readonly actor: Actor;
@@ -103,7 +106,7 @@ export const demoCommands = (
       return true;
     };
 
-    const acquiredAt = workingHours(anchor - dice.int(3, 180) * DAY, dice);
+    const acquiredAt = workingHours(anchor - dice.int(3, DEMO_HISTORY_DAYS) * DAY, dice);
     const late = dice.chance(0.12);
     const enteredAt = Math.min(
       anchor,

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { backupLedger, ledgerFiles, restoreLedger, verifyBackup } from "@leadledger/sqlite-adapter";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { captureBody, problemOf } from "./http-requests.test-fixture.js";
+import { captureBody, joinRep, problemOf } from "./http-requests.test-fixture.js";
 import { createServer, type LeadLedgerServer } from "./server.js";
 
 // The standalone server's own data backed up and restored as docs/operations.md shows, and
@@ -188,6 +188,8 @@ describe("the demo", () => {
     const admin = { authorization: `Bearer ${tokenOf(first, "executive")}` };
     let recorded = 0;
     try {
+      // An admin-only ledger has no rep yet: the capture's owner joins first.
+      await joinRep(first, "rep-zhang-wei", "east");
       const captured = await first.app.inject({
         method: "POST",
         url: "/leads",

@@ -32,10 +32,12 @@ export interface IssuedToken {
   readonly token: string;
 }
 
-/** Someone who gets a token on first start. */
+/** Someone who gets a token on first start, and joins the organisation under `displayName`. */
 export interface TokenHolder {
   readonly name: string;
   readonly actor: Actor;
+  /** The work name the organisation records for them (docs/organisation.md). */
+  readonly displayName: string;
 }
 
 const fileOf = (dataDir: string): string => join(dataDir, "config.json");
@@ -123,16 +125,36 @@ const actor = (id: string, role: Actor["role"], department: string): Actor => {
 
 /** The demo organisation: two departments with two reps and a head each, and an executive. */
 export const DEMO_ORGANISATION: readonly TokenHolder[] = [
-  { name: "张伟 (rep, 华东招商部)", actor: actor("rep-zhang-wei", "rep", "east") },
-  { name: "李娜 (rep, 华东招商部)", actor: actor("rep-li-na", "rep", "east") },
-  { name: "王芳 (rep, 华南招商部)", actor: actor("rep-wang-fang", "rep", "south") },
-  { name: "陈杰 (rep, 华南招商部)", actor: actor("rep-chen-jie", "rep", "south") },
-  { name: "刘洋 (head, 华东招商部)", actor: actor("head-liu-yang", "head", "east") },
-  { name: "赵敏 (head, 华南招商部)", actor: actor("head-zhao-min", "head", "south") },
-  { name: "孙总 (executive)", actor: actor("exec-sun", "executive", "hq") },
+  {
+    name: "张伟 (rep, 华东招商部)",
+    displayName: "张伟",
+    actor: actor("rep-zhang-wei", "rep", "east"),
+  },
+  { name: "李娜 (rep, 华东招商部)", displayName: "李娜", actor: actor("rep-li-na", "rep", "east") },
+  {
+    name: "王芳 (rep, 华南招商部)",
+    displayName: "王芳",
+    actor: actor("rep-wang-fang", "rep", "south"),
+  },
+  {
+    name: "陈杰 (rep, 华南招商部)",
+    displayName: "陈杰",
+    actor: actor("rep-chen-jie", "rep", "south"),
+  },
+  {
+    name: "刘洋 (head, 华东招商部)",
+    displayName: "刘洋",
+    actor: actor("head-liu-yang", "head", "east"),
+  },
+  {
+    name: "赵敏 (head, 华南招商部)",
+    displayName: "赵敏",
+    actor: actor("head-zhao-min", "head", "south"),
+  },
+  { name: "孙总 (executive)", displayName: "孙总", actor: actor("exec-sun", "executive", "hq") },
 ];
 
 /** Without demo data: one executive to start with. */
 export const ADMIN_ONLY: readonly TokenHolder[] = [
-  { name: "admin (executive)", actor: actor("admin", "executive", "hq") },
+  { name: "admin (executive)", displayName: "admin", actor: actor("admin", "executive", "hq") },
 ];

@@ -4,11 +4,13 @@ import type { Writable } from "node:stream";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import {
-  type Actor,
   createLeadLedger,
+  createOrganisation,
   type EventStore,
+  type Instant,
   type KeyStore,
   type LeadLedger,
+  type Organisation,
 } from "@leadledger/core";
 import {
   answerErrorAsProblem,
@@ -34,7 +36,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { bearerTokenAuthentication } from "./api-tokens.js";
 import { dataDirectoryFiles } from "./data-directory.js";
-import { demoCommands, seedDemoLeads } from "./demo-leads.js";
+import { DEMO_HISTORY_DAYS, demoCommands, seedDemoLeads } from "./demo-leads.js";
+import { foundingPeople, joinUnknownPeople } from "./organisation-on-start.js";
 import { addSecurityHeaders } from "./security-headers.js";
 import {
   ADMIN_ONLY,
@@ -78,6 +81,8 @@ export interface LeadLedgerServer {
   readonly ledger: LeadLedger;
   readonly runner: ProjectionRunner;
   readonly eventStore: EventStore;
+  /** Who works here (docs/organisation.md): the ledger's directory, over the same store. */
+  readonly organisation: Organisation;
   /** Records the log's signed checkpoints while the server runs, and on close. */
   readonly checkpoints: LogCheckpointRecorder;
   /** Tokens created on this start (first start only), in the clear: show them once. */
@@ -85,6 +90,8 @@ export interface LeadLedgerServer {
   /** Demo leads seeded on this start. */
   readonly seeded: { readonly leads: number; readonly commands: number } | undefined;
 }
+
+const DAY = 86_400_000;
 
 /**
  * Where the views' rows are kept: a SQLite file of their own beside the events, so a
@@ -172,7 +179,30 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   }
   const checkpoints = opened.right;
   const keyedChainFrom = checkpoints.keyedChainFrom;
-  const ledger = createLeadLedger({ eventStore, keyStore, secret, keyedChainFrom });
+
+  // The organisation lives in the event store too: every process on this data directory
+  // reads the same `organisation` stream, and each question reads what was appended since.
+  const organisation = createOrganisation({ eventStore, newId: randomUUID });
+  const builtIn = demo ? DEMO_ORGANISATION : ADMIN_ONLY;
+  // Token holders the organisation has never known join: on first start the built-in
+  // organisation, on the first start after an upgrade the holders of an older data
+  // directory, so that its leads' owners stay valid. A demo's people joined before its
+  // history begins, so that the demo's back-dated commands find them.
+  const anchor = settings.demoAnchor ?? Date.now();
+  const since = new Date(anchor - (demo ? 2 * DEMO_HISTORY_DAYS : 0) * DAY).toISOString();
+  const founded = await joinUnknownPeople(
+    organisation,
+    foundingPeople(settings.tokens, builtIn),
+    since as Instant,
+  );
+  if (E.isLeft(founded)) {
+    await checkpoints.close();
+    await eventStore.close();
+    await keyStore.close();
+    throw new Error(`recording the organisation failed: ${founded.left.code}`);
+  }
+  const directory = organisation;
+  const ledger = createLeadLedger({ eventStore, keyStore, secret, keyedChainFrom, directory });
 
   let seeded: LeadLedgerServer["seeded"];
   // Never into a store that holds data: the demo is laid out on an empty ledger or not at all.
@@ -185,9 +215,10 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
       keyStore,
       secret,
       keyedChainFrom,
+      directory,
       clock: () => recordingTime.getStore() ?? Date.now(),
     });
-    const actors: Actor[] = settings.tokens.map((token) => token.actor);
+    const actors = DEMO_ORGANISATION.map((holder) => holder.actor);
     const result = await seedDemoLeads(
       seeder,
       demoCommands(settings.demoAnchor, actors, config.demoLeads ?? 300),
@@ -294,6 +325,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   await app.register(leadLedgerRoutes, {
     ledger,
     readModel: runner,
+    directory,
     authenticate: bearerTokenAuthentication(settings.tokens),
     utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
     ...(perMinute > 0 ? { rateLimit: { max: perMinute, windowMs: 60_000 } } : {}),
@@ -304,6 +336,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     ledger,
     runner,
     eventStore,
+    organisation,
     checkpoints,
     issuedTokens: loaded.right.issued,
     seeded,

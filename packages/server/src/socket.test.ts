@@ -137,7 +137,8 @@ describe("the standalone server over a socket", () => {
         phone: "+86 139 0000 4242",
         email: "secret@example.cn",
       },
-      owner: { repId: "exec-sun", department: "hq" },
+      // An executive owns no leads (docs/organisation.md): the capture names a rep.
+      owner: { repId: "rep-zhang-wei", department: "east" },
     });
     const created = await fetch(`${base}/leads`, {
       method: "POST",
@@ -150,7 +151,7 @@ describe("the standalone server over a socket", () => {
     });
     expect(created.status).toBe(201);
     const { leadId, position } = (await created.json()) as { leadId: string; position: string };
-    const listed = await fetch(`${base}/leads?owner=exec-sun&minPosition=${position}`, {
+    const listed = await fetch(`${base}/leads?owner=rep-zhang-wei&minPosition=${position}`, {
       headers: { authorization: `Bearer ${tokenOf("executive")}` },
     });
     expect(
