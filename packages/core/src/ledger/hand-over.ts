@@ -73,6 +73,7 @@ export type HandedOverLead =
 
 /** A target of a hand-over and how many leads moved to it. */
 export interface HandOverTarget extends Owner {
+  /** How many leads moved to this target. */
   readonly moved: number;
 }
 
@@ -80,13 +81,19 @@ export interface HandOverTarget extends Owner {
 export interface HandOverReport {
   /** The hand-over's own stream, where its plan is recorded. */
   readonly handOverId: string;
+  /** The rep whose leads were handed over. */
   readonly from: Owner;
+  /** The targets, in the order the request named them. */
   readonly to: readonly HandOverTarget[];
+  /** How many leads the plan holds: the leads `from` owned when the hand-over was planned. */
   readonly planned: number;
+  /** How many of them are with their target by this hand-over. */
   readonly moved: number;
+  /** How many are not, each with its reason in `leads`. */
   readonly notMoved: number;
   /** The global position of the hand-over's last event: read your writes up to here. */
   readonly position: GlobalPosition;
+  /** Every planned lead, in the plan's order (by lead id). */
   readonly leads: readonly HandedOverLead[];
 }
 

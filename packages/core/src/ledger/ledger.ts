@@ -40,6 +40,7 @@ export type {
   HandOverSkip,
   HandOverTarget,
 } from "./hand-over.js";
+export { HandOverRequest } from "./hand-over.js";
 export type { HistoryEntry, LeadHistory, LeadSnapshot } from "./reading.js";
 
 /** What a ledger is built from. Only the stores and the secret are required. */
