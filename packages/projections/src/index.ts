@@ -44,3 +44,4 @@ export {
 export * from "./views/pipeline.js";
 export * from "./views/rep-period-report.js";
 export * from "./views/timeliness.js";
+export * from "./worklist/index.js";

@@ -7,6 +7,7 @@ import {
   isRedacted,
   type LeadId,
 } from "@leadledger/core";
+import { createWorklist, createWorklistIndexer, searchKeyOf } from "@leadledger/projections";
 import {
   amendLead,
   assignLead,
@@ -27,6 +28,7 @@ import { backupLedger } from "../backup/backup-ledger.js";
 import { ledgerFiles } from "../ledger-files.js";
 import { openSqliteEventStore } from "../store/sqlite-event-store.js";
 import { useTempDirectories } from "../temp-directory.test-fixture.js";
+import { openSqliteWorklistStore } from "../worklist/sqlite-worklist-store.js";
 import { openSqliteKeyStore } from "./sqlite-key-store.js";
 
 // The erasure promise of docs/domain.md §7, checked on the bytes: personal data never reaches a
@@ -197,6 +199,18 @@ describe("purging leads on SQLite", () => {
       secret: new Uint8Array(32).fill(3),
       clock: () => NOW,
     });
+    // The worklist's sealed cards and blind index live in the directory too, and are scanned.
+    const worklistStore = openSqliteWorklistStore({ path: join(directory, "worklist.sqlite") });
+    const searchKey = searchKeyOf(new Uint8Array(32).fill(3));
+    const indexer = createWorklistIndexer({
+      events: eventStore,
+      store: worklistStore,
+      ledger,
+      keyStore,
+      searchKey,
+    });
+    ok(await indexer.start());
+    const worklist = createWorklist({ store: worklistStore, keyStore, searchKey });
     const people = Array.from({ length: 12 }, (_, i) => person(i + 1));
     const purged = people.filter((_, i) => i % 3 === 0);
     const kept = people.filter((_, i) => i % 3 !== 0);
@@ -248,6 +262,18 @@ describe("purging leads on SQLite", () => {
         ok(await ledger.execute(headActor, command));
       }
     }
+    // The worklist has seen every command: the purged leads' cards and terms are deleted.
+    const last = ok(await eventStore.readAll()).at(-1)?.position as bigint;
+    expect(await indexer.waitFor(last, { timeoutMs: 5000 })).toBe(true);
+    const cards = ok(await worklist.openCards(people.map((p) => p.leadId)));
+    expect([...cards.keys()].sort()).toEqual(kept.map((p) => p.leadId).sort());
+    for (const p of people) {
+      expect(ok(await worklist.candidates(worklist.prepare({ phone: p.phone }))).size).toBe(
+        purged.includes(p) ? 0 : 1,
+      );
+    }
+    await indexer.stop();
+    await worklistStore.close();
     // The ledger's secret is the test's own: the databases alone are backed up.
     ok(await backupLedger({ events: files.events, keys: files.keys }, join(directory, "backup-1")));
 
