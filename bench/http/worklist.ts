@@ -7,12 +7,12 @@
 // a directory of the system's temporary directory named after DATA_SET_VERSION; `--rebuild`
 // lays it out again. Options: `--rebuild`, `--leads=N` (default 100,000), `--seconds=S` per
 // figure (default 8), `--rounds=R` whole matrices (default 3), `--only=TEXT` (cells whose
-// label contains TEXT), `--cpu-prof` (a CPU profile of the server into the working
-// directory), `--build-only`. Figures are printed as a table and one JSON line.
+// label, such as `rep q=name, 8 conn`, contains TEXT), `--cpu-prof` (a CPU profile of the
+// server into the working directory), `--build-only`. Prints a table and one JSON line.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -258,7 +258,7 @@ for (const who of ["rep", "executive"] as const) {
   }
 }
 const chosen = cells.filter(
-  (cell) => ONLY === undefined || `${cell.label} ${cell.connections}`.includes(ONLY),
+  (cell) => ONLY === undefined || `${cell.label}, ${cell.connections} conn`.includes(ONLY),
 );
 
 const server = await startServer(option("cpu-prof") !== undefined);
@@ -270,28 +270,47 @@ console.log(
 );
 const base = `http://127.0.0.1:${server.port}`;
 
-// Whether each query is answered at all, and how many leads it finds.
-const available = new Map<Cell, string>();
+// Whether each query is answered at all, and what it finds: `total/rows` for each name
+// query; for phones, how many found exactly one lead.
+const available = new Map<Cell, { readonly ok: boolean; readonly summary: string }>();
 for (const cell of chosen) {
-  const answers: string[] = [];
+  const answers: { path: string; status: number; total: string; rows: number }[] = [];
   for (const path of cell.paths) {
     const response = await fetch(`${base}${path}`, {
       headers: { authorization: `Bearer ${dataSet.tokens[cell.who]}` },
     });
-    const body = (await response.json()) as { items?: unknown[]; total?: number };
-    answers.push(
-      response.ok
-        ? `${body.total ?? "?"}${(body as { totalIsEstimate?: boolean }).totalIsEstimate ? "~" : ""}/${body.items?.length ?? "?"}`
-        : `HTTP ${response.status}`,
-    );
+    const body = (await response.json()) as {
+      items?: unknown[];
+      total?: number;
+      totalIsEstimate?: boolean;
+      title?: string;
+      detail?: string;
+    };
+    answers.push({
+      path: decodeURIComponent(path),
+      status: response.status,
+      total: response.ok
+        ? `${body.totalIsEstimate === true ? "~" : ""}${body.total ?? "?"}`
+        : `${body.detail ?? body.title ?? ""}`.slice(0, 100),
+      rows: body.items?.length ?? 0,
+    });
   }
-  available.set(cell, answers.join(" "));
+  const failed = answers.filter((answer) => answer.status !== 200);
+  const summary =
+    failed.length > 0
+      ? `HTTP ${failed[0]?.status} for ${failed.length} of ${answers.length} queries: ${failed[0]?.total}`
+      : cell.label.endsWith("phone")
+        ? `${answers.filter((a) => a.rows === 1).length} of ${answers.length} phones found one lead`
+        : answers
+            .map((a) => `${a.path.replace("/leads?limit=50", "")} ${a.total}/${a.rows}`)
+            .join(", ");
+  available.set(cell, { ok: failed.length === 0, summary });
 }
 
 const runs = new Map<Cell, Result[]>();
 for (let round = 1; round <= ROUNDS; round++) {
   for (const cell of chosen) {
-    if (available.get(cell)?.includes("HTTP")) continue;
+    if (available.get(cell)?.ok !== true) continue;
     let turn = 0;
     const options: autocannon.Options = {
       url: `${base}${cell.paths[0]}`,
@@ -311,7 +330,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     runs.set(cell, [...(runs.get(cell) ?? []), result]);
     const failures = result.non2xx + result.errors + result.timeouts;
     console.log(
-      `# round ${round} ${`${cell.label}, ${cell.connections} conn`.padEnd(26)} p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${Math.round(result.requests.average)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`,
+      `# round ${round} ${`${cell.label}, ${cell.connections} conn`.padEnd(26)} p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${Math.round(result.requests.average)} req/s  (load average ${loadavg()[0]?.toFixed(1)})${failures > 0 ? `  ${failures} FAILED` : ""}`,
     );
   }
 }
@@ -324,7 +343,7 @@ const rows = chosen.map((cell) => {
       cell: `${cell.label}`,
       connections: cell.connections,
       available: false,
-      answers: available.get(cell),
+      answers: available.get(cell)?.summary,
     };
   }
   const p99s = results.map((r) => r.latency.p99);
@@ -334,7 +353,7 @@ const rows = chosen.map((cell) => {
     cell: cell.label,
     connections: cell.connections,
     available: true,
-    answers: available.get(cell),
+    answers: available.get(cell)?.summary,
     p50: median(results.map((r) => r.latency.p50)),
     p99,
     p99Min: Math.min(...p99s),
@@ -359,7 +378,7 @@ for (const row of rows) {
 console.log(
   `\n# totals/rows per query: ${chosen
     .filter((cell) => cell.connections === 1)
-    .map((cell) => `${cell.label}: ${available.get(cell)}`)
+    .map((cell) => `${cell.label}: ${available.get(cell)?.summary}`)
     .join("; ")}`,
 );
 console.log(
