@@ -11,6 +11,7 @@ export * from "./grading/default.js";
 export * from "./grading/facts.js";
 export * from "./grading/policy.js";
 export * from "./lead/capture-fields.js";
+export { withDefaults } from "./lead/command-defaults.js";
 export * from "./lead/command-events.js";
 export * from "./lead/commands.js";
 export * from "./lead/decide.js";
@@ -20,6 +21,12 @@ export * from "./lead/errors.js";
 export * from "./lead/events.js";
 export * from "./lead/state.js";
 export * from "./lead/stream-name.js";
+export {
+  CAPTURE_FIELDS,
+  confirmableFieldsOf,
+  toBeConfirmedAfter,
+  toBeConfirmedIn,
+} from "./lead/to-be-confirmed.js";
 export type { EventUpcaster } from "./lead/upcast.js";
 export * from "./lead/values.js";
 export type { CommandOutcome, CommandOutcomeJson } from "./ledger/command-outcome.js";

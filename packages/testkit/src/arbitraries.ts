@@ -1,6 +1,6 @@
 import {
   type Actor,
-  type CaptureLead,
+  type CompleteCapture,
   DEFAULT_CLOCK_TOLERANCE_MS,
   type DecisionContext,
   decide,
@@ -89,17 +89,16 @@ export const arbCaptureLead = (
   leadId: LeadId,
   acquiredAt: number,
   owner: { repId: string; department: string },
-): fc.Arbitrary<CaptureLead> =>
+): fc.Arbitrary<CompleteCapture> =>
   fc
     .record({
       individual: fc.boolean(),
-      name: orTbc(arbText),
+      // A capture names who it is and how they came (issue 14): never to be confirmed.
+      name: arbText,
       phoneSuffix: fc.integer({ min: 10_000_000, max: 99_999_999 }),
       phoneKnown: fc.boolean(),
       emailKnown: fc.boolean(),
-      channel: orTbc(
-        fc.constantFrom("website", "exhibition", "partner-referral", "inbound-inquiry"),
-      ),
+      channel: fc.constantFrom("website", "exhibition", "partner-referral", "inbound-inquiry"),
       sourceClass: orTbc(fc.constantFrom("own", "partner", "competitor")),
       region: orTbc(fc.constantFrom("east-china", "south-china", "north-china")),
       amount: orTbc(
@@ -143,7 +142,8 @@ export const arbCaptureLead = (
             email: r.emailKnown ? `lead${r.phoneSuffix}@example.cn` : TBC,
             fax: TBC,
             messaging: TBC,
-            address: TBC,
+            // One way to reach them at least: an address when neither phone nor e-mail is known.
+            address: r.phoneKnown || r.emailKnown ? TBC : "杭州市西湖区文三路 90 号",
           },
           needs: {
             investmentFields: TBC,
@@ -160,7 +160,7 @@ export const arbCaptureLead = (
             region: r.region,
           },
           owner,
-        }) as CaptureLead,
+        }) as CompleteCapture,
     );
 
 /** Any command after capture, for `leadId`, happening at `occurredAt` (epoch ms). */

@@ -1,6 +1,6 @@
 import {
   type Actor,
-  type CaptureLead,
+  type CompleteCapture,
   type Instant,
   type LeadCommand,
   type LeadCommandInput,
@@ -35,7 +35,7 @@ export type CommandOverrides<T extends LeadCommandType> =
     : never;
 
 /** A company lead captured by `repActor`, with some fields "to be confirmed". */
-export const captureLead = (overrides: CommandOverrides<"CaptureLead"> = {}): CaptureLead =>
+export const captureLead = (overrides: CommandOverrides<"CaptureLead"> = {}): CompleteCapture =>
   ({
     type: "CaptureLead",
     commandId: "capture-1",
@@ -79,7 +79,7 @@ export const captureLead = (overrides: CommandOverrides<"CaptureLead"> = {}): Ca
     },
     owner: { repId: "rep-1", department: "east" },
     ...overrides,
-  }) as CaptureLead;
+  }) as CompleteCapture;
 
 const leadOf = (overrides: { readonly leadId?: string | undefined }) =>
   (overrides.leadId ?? "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b") as LeadId;

@@ -1,5 +1,6 @@
 import * as t from "io-ts";
 import { EmailAddress } from "./email-address.js";
+import { withExpectation } from "./input-problems.js";
 import {
   AreaRange,
   CalendarDate,
@@ -8,6 +9,7 @@ import {
   Count,
   confirmable,
   InquiryMode,
+  isToBeConfirmed,
   Money,
   MoneyRange,
   NeedType,
@@ -124,3 +126,97 @@ export const Classification = t.strict(
   "Classification",
 );
 export type Classification = t.TypeOf<typeof Classification>;
+
+// What a capture must send at first contact (issue 14): who, one way to reach them, how
+// they came. Every other field may be left out; the ledger records it as to be confirmed.
+
+/** Every property of an object codec made optional, a nested object's too (`needs.site`). */
+const leftOutAllowed = <P extends t.Props>(props: P) =>
+  t.exact(
+    t.partial(
+      Object.fromEntries(
+        Object.entries(props).map(([key, codec]) => [
+          key,
+          codec instanceof t.ExactType && codec.type instanceof t.InterfaceType
+            ? t.exact(t.partial(codec.type.props as t.Props))
+            : codec,
+        ]),
+      ) as { [K in keyof P]: P[K] },
+    ),
+  );
+
+const { kind: _companyKind, companyName: _companyName, ...companyRest } = CompanyParty.type.props;
+const {
+  kind: _individualKind,
+  name: _individualName,
+  ...individualRest
+} = IndividualParty.type.props;
+
+/** A company as a capture sends it: its name, and whatever else is known (personal). */
+export const SentCompanyParty = t.exact(
+  t.intersection([
+    t.type({ kind: t.literal("company"), companyName: NonEmptyString }),
+    t.partial(companyRest),
+  ]),
+  "CompanyParty",
+);
+/** A person as a capture sends them: their name, and whatever else is known (personal). */
+export const SentIndividualParty = t.exact(
+  t.intersection([
+    t.type({ kind: t.literal("individual"), name: NonEmptyString }),
+    t.partial(individualRest),
+  ]),
+  "IndividualParty",
+);
+/** Who the lead is, as a capture sends it: the kind and the name are required. */
+export const SentParty = t.union([SentCompanyParty, SentIndividualParty], "Party");
+export type SentParty = t.TypeOf<typeof SentParty>;
+
+/** The channels through which someone can be reached now: given, and not to be confirmed. */
+export const REACHING_CHANNELS = ["phone", "email", "messaging", "address", "fax"] as const;
+
+/**
+ * How to reach the lead, as a capture sends it: at least one channel with a value (not
+ * `{ "tbc": true }`); the others may be left out.
+ */
+export const SentContactChannels = t.refinement(
+  t.exact(t.partial(ContactChannels.type.props)),
+  (contact) =>
+    REACHING_CHANNELS.some((channel) => {
+      const value = contact[channel];
+      return value !== undefined && !isToBeConfirmed(value);
+    }),
+  "ReachableContact",
+);
+withExpectation(
+  SentContactChannels,
+  'at least one way to reach them: a phone, an email, a messaging handle, an address or a fax with its value (not {"tbc": true}), like {"phone": "+86 138 0013 8000"}',
+);
+export type SentContactChannels = t.TypeOf<typeof SentContactChannels>;
+
+/** Where the lead came from, as a capture sends it: the channel is required. */
+export const SentSource = t.exact(
+  t.intersection([
+    t.type({ channel: Channel }),
+    t.partial({
+      sourceClass: Source.type.props.sourceClass,
+      inquiryMode: Source.type.props.inquiryMode,
+    }),
+  ]),
+  "Source",
+);
+withExpectation(
+  SentSource,
+  'how the lead came: an object with its channel, like {"channel": "exhibition"}',
+);
+export type SentSource = t.TypeOf<typeof SentSource>;
+
+/** What the lead wants, as a capture sends it: any of it, or none. */
+export const SentNeeds = leftOutAllowed(Needs.type.props);
+/** The classification, as a capture sends it: any of it, or none. */
+export const SentClassification = leftOutAllowed(Classification.type.props);
+
+/** A party of a complete capture: its name is known, the rest a value or to be confirmed. */
+export type CapturedParty =
+  | (CompanyParty & { readonly companyName: NonEmptyString })
+  | (IndividualParty & { readonly name: NonEmptyString });

@@ -1,9 +1,21 @@
 import * as t from "io-ts";
-import { Classification, ContactChannels, Needs, Party, Source } from "./capture-fields.js";
+import type { CapturedParty } from "./capture-fields.js";
+import {
+  Classification,
+  ContactChannels,
+  Needs,
+  SentClassification,
+  SentContactChannels,
+  SentNeeds,
+  SentParty,
+  SentSource,
+  Source,
+} from "./capture-fields.js";
 import { decodeUnchanged } from "./decode-unchanged.js";
 import { AmendedPersonal } from "./events.js";
 import {
   CalendarDate,
+  type Channel,
   CommandId,
   ContactMethod,
   ContactOutcome,
@@ -55,25 +67,30 @@ const objectCommand = <T extends string, R extends t.Props, O extends t.Props>(
   );
 
 /**
- * 獲取與收集, 錄入: a new lead with everything of docs/domain.md §1.1. `leadId` may be left
- * out: it is then derived from the command id, so a retried capture finds its lead.
+ * 獲取與收集, 錄入: a new lead. Only what a rep knows at first contact is required: who (the
+ * party's kind and name), one way to reach them, and the channel they came by. Every other
+ * field of docs/domain.md §1.1 may be left out: the ledger records it as to be confirmed
+ * (`{ "tbc": true }`), and the event lists it ({@link withDefaults}). `acquiredAt` defaults
+ * to the moment the ledger records the capture, `owner` to the caller unless the caller is
+ * an executive. `leadId` may be left out: it is then derived from the command id, so a
+ * retried capture finds its lead.
  */
 export const CaptureLead = t.exact(
   t.intersection([
     t.type({
       type: t.literal("CaptureLead"),
       commandId: CommandId,
-      acquiredAt: Instant,
-      party: Party,
-      contact: ContactChannels,
-      needs: Needs,
-      source: Source,
-      classification: Classification,
-      owner: Owner,
+      party: SentParty,
+      contact: SentContactChannels,
+      source: SentSource,
     }),
     t.partial({
       leadId: LeadId,
       correlationId: Identifier,
+      acquiredAt: Instant,
+      needs: SentNeeds,
+      classification: SentClassification,
+      owner: Owner,
       referrerName: confirmable(NonEmptyString),
       /** Why the entry comes more than 24 h after acquisition (rule 8). */
       lateEntryReason: NonEmptyString,
@@ -84,6 +101,24 @@ export const CaptureLead = t.exact(
   "CaptureLead",
 );
 export type CaptureLead = t.TypeOf<typeof CaptureLead>;
+
+/**
+ * A capture with every field of docs/domain.md §1.1, each a value or to be confirmed, and
+ * its time and owner: what `decide` takes, once the ledger has filled in what the caller
+ * left out. A complete capture is also a capture a caller may send.
+ */
+export type CompleteCapture = Omit<
+  CaptureLead,
+  "acquiredAt" | "owner" | "party" | "contact" | "needs" | "source" | "classification"
+> & {
+  readonly acquiredAt: Instant;
+  readonly owner: Owner;
+  readonly party: CapturedParty;
+  readonly contact: ContactChannels;
+  readonly needs: Needs;
+  readonly source: Source & { readonly channel: Channel };
+  readonly classification: Classification;
+};
 
 /** 跟進, 溝通記錄: one communication with the lead. */
 export const RecordContact = objectCommand(
@@ -220,18 +255,16 @@ type AsWritten<T> = T extends readonly (infer E)[]
   : T extends object
     ? { readonly [K in keyof T]: AsWritten<T[K]> }
     : T;
-/** A command with its business time: what `decide` takes. A capture's is `acquiredAt`. */
-export type LeadCommand = WithBusinessTime<SubmittedLeadCommand>;
-type WithBusinessTime<C> = C extends { readonly type: "CaptureLead" }
-  ? C
+/**
+ * A command with its defaults filled in: what `decide` takes. Every command has its
+ * business time (a capture's is `acquiredAt`), and a capture has every field
+ * ({@link CompleteCapture}).
+ */
+export type LeadCommand = WithDefaults<SubmittedLeadCommand>;
+type WithDefaults<C> = C extends { readonly type: "CaptureLead" }
+  ? CompleteCapture
   : C & { readonly occurredAt: Instant };
 export type LeadCommandType = LeadCommand["type"];
-
-/** The command with `occurredAt` defaulted to `now`, the moment the ledger records it. */
-export const withBusinessTime = (command: SubmittedLeadCommand, now: Instant): LeadCommand =>
-  command.type === "CaptureLead" || command.occurredAt !== undefined
-    ? (command as LeadCommand)
-    : ({ ...command, occurredAt: now } as LeadCommand);
 
 /** Each command's codec by its `type`: decoding against one member gives errors about it alone. */
 export const LEAD_COMMAND_CODECS = {

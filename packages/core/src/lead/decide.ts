@@ -12,6 +12,7 @@ import type { LeadEvent, LeadEventMetadata, Tracing } from "./events.js";
 import { inputProblemAt } from "./input-problems.js";
 import type { LeadState } from "./state.js";
 import { evolve } from "./state.js";
+import { toBeConfirmedAfter, toBeConfirmedIn } from "./to-be-confirmed.js";
 import type { CalendarDate, Identifier, Instant, LeadId, Owner } from "./values.js";
 import {
   instantToMillis,
@@ -261,6 +262,19 @@ export const decide = (
             ...(needs !== undefined ? { needs } : {}),
             ...(source !== undefined ? { source } : {}),
             ...(classification !== undefined ? { classification } : {}),
+            // The open fields after it; a lead captured before the list was kept has none.
+            ...(state.toBeConfirmed !== undefined
+              ? {
+                  toBeConfirmed: toBeConfirmedAfter(state.toBeConfirmed, state.partyKind, {
+                    needs,
+                    source,
+                    classification,
+                    party,
+                    contact,
+                    referrerName,
+                  }),
+                }
+              : {}),
             ...personalPart({ party, contact, referrerName, reason, ...tracing }),
           },
           metadata,
@@ -389,6 +403,8 @@ const decideCapture = (
       classification: command.classification,
       owner: command.owner,
       ...(command.renewedConsent !== undefined ? { renewedConsent: true as const } : {}),
+      // Every field the capture left to be confirmed, by name (不得漏填: none silently missing).
+      toBeConfirmed: toBeConfirmedIn(command),
       personal: {
         party: command.party,
         contact: command.contact,

@@ -58,6 +58,14 @@ export const TRACING_PROPS = { correlationId: Identifier, causationId: Identifie
 export const Tracing = t.partial(TRACING_PROPS, "Tracing");
 export type Tracing = t.TypeOf<typeof Tracing>;
 
+/**
+ * The capture fields still to be confirmed (待确认) after an event, by their dotted names
+ * (`party.registeredAddress`, `contact.fax`, `needs.site.area`), sorted: names only, never
+ * values, so they stay plain for the completeness view. Events recorded before issue 14
+ * have no list: the lead's open fields are then not known (`undefined` in the state).
+ */
+export const ToBeConfirmedFields = t.array(t.string, "ToBeConfirmedFields");
+
 /** LeadCaptured — plain part. */
 export const CapturedFacts = t.intersection([
   t.strict({
@@ -67,7 +75,7 @@ export const CapturedFacts = t.intersection([
     classification: Classification,
     owner: Owner,
   }),
-  t.partial({ renewedConsent: t.literal(true) }),
+  t.partial({ renewedConsent: t.literal(true), toBeConfirmed: ToBeConfirmedFields }),
 ]);
 /** LeadCaptured — personal part: who, how to reach them, and why the entry came late. */
 export const CapturedPersonal = t.intersection([
@@ -151,11 +159,15 @@ export const AssignedFacts = t.strict({ from: Owner, to: Owner });
 /** LeadAssigned — personal part: why, in the words of whoever reassigned it. */
 export const AssignedPersonal = t.partial({ reason: NonEmptyString, ...TRACING_PROPS });
 
-/** LeadAmended — plain part: the non-personal capture fields that changed. */
+/**
+ * LeadAmended — plain part: the non-personal capture fields that changed, and the fields
+ * still to be confirmed after the amendment (left out when the lead's list is not known).
+ */
 export const AmendedFacts = t.partial({
   needs: t.exact(t.partial(Needs.type.props)),
   source: t.exact(t.partial(Source.type.props)),
   classification: t.exact(t.partial(Classification.type.props)),
+  toBeConfirmed: ToBeConfirmedFields,
 });
 /** The personal capture fields an amendment may change (also the command's fields). */
 export const AmendedPersonal = t.partial({

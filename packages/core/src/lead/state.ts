@@ -55,6 +55,11 @@ export interface LeadState {
   readonly source: Source;
   readonly classification: Classification;
   readonly personal: CapturedPersonal | Redacted | undefined;
+  /**
+   * The capture fields still to be confirmed (待确认), by dotted name, sorted (docs/ledger.md).
+   * `undefined` when not known: a lead captured before the ledger kept the list (issue 14).
+   */
+  readonly toBeConfirmed: readonly string[] | undefined;
   readonly contactCount: number;
   readonly inboundContactCount: number;
   /** The business time of the first contact: epoch milliseconds. */
@@ -185,6 +190,7 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
       source: data.source,
       classification: data.classification,
       personal: capturedPersonalOf(data.personal),
+      toBeConfirmed: data.toBeConfirmed,
       contactCount: 0,
       inboundContactCount: 0,
       firstContactAt: undefined,
@@ -283,6 +289,7 @@ export const evolve = (state: LeadState | undefined, event: LeadEvent): LeadStat
         } as Classification;
       }
       next.personal = mergePersonal(state.personal, data.personal);
+      if (data.toBeConfirmed !== undefined) next.toBeConfirmed = data.toBeConfirmed;
       return next;
     }
     case "LeadFlaggedForPurge":
@@ -326,6 +333,7 @@ const copyOf = (state: LeadState): Mutable<LeadState> => ({
   source: state.source,
   classification: state.classification,
   personal: state.personal,
+  toBeConfirmed: state.toBeConfirmed,
   contactCount: state.contactCount,
   inboundContactCount: state.inboundContactCount,
   firstContactAt: state.firstContactAt,

@@ -2,8 +2,9 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Actor } from "../access/actor.js";
 import { canReach } from "../access/actor.js";
 import type { GradingPolicy } from "../grading/policy.js";
+import { withDefaults } from "../lead/command-defaults.js";
 import type { SubmittedLeadCommand } from "../lead/commands.js";
-import { decodeLeadCommand, withBusinessTime } from "../lead/commands.js";
+import { decodeLeadCommand } from "../lead/commands.js";
 import type { DecisionContext, DuplicateFound } from "../lead/decide.js";
 import { decide } from "../lead/decide.js";
 import type { LeadError } from "../lead/errors.js";
@@ -222,13 +223,15 @@ export class Execution {
     }
 
     const now = settings.clock();
-    const decided = withBusinessTime(command, millisToInstant(now));
+    const defaulted = withDefaults(command, millisToInstant(now), actor);
+    if (E.isLeft(defaulted)) return defaulted;
+    const decided = defaulted.right;
     // The owner a command names is looked up here, so that decide stays pure (like rule 9).
     const namedOwner =
-      command.type === "CaptureLead"
-        ? command.owner
-        : command.type === "AssignLead"
-          ? command.to
+      decided.type === "CaptureLead"
+        ? decided.owner
+        : decided.type === "AssignLead"
+          ? decided.to
           : undefined;
     let ownerStanding: OwnerStanding | undefined;
     if (settings.directory !== undefined && namedOwner !== undefined) {
@@ -250,7 +253,8 @@ export class Execution {
     // Rule 9 and the erasure bookkeeping need the identities before and after the command.
     const reserved = reservations.forAttempt(command.commandId, now, leadId);
     const capturing = command.type === "CaptureLead";
-    const captured = capturing ? reservations.identitiesOf(command.contact) : [];
+    const captured =
+      decided.type === "CaptureLead" ? reservations.identitiesOf(decided.contact) : [];
     // A capture's key and its reservations do not depend on each other: asked for together,
     // they share the stores' group commits instead of waiting on one commit each. Any other
     // command finds its key cached: it skips the promise round trips of Promise.all.
