@@ -7,6 +7,7 @@ import {
   testApp,
   uniqueCaptureBody,
 } from "./test-app.test-fixture.js";
+import { inMemoryTokenAdministration } from "./token-routes.test-fixture.js";
 
 // Role × action × whose lead, every cell spelled out: docs/domain.md §7 (a rep sees and changes
 // only own leads, a head the department's, an executive all; a lead out of reach does not
@@ -86,7 +87,7 @@ const RELATIONS: readonly Relation[] = ["owned", "same department", "other depar
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ tokenAdministration: inMemoryTokenAdministration() });
 });
 afterAll(async () => {
   await t.close();
@@ -250,4 +251,82 @@ describe("authorization matrix", () => {
       expect(await perform(action, ACTOR_OF[role], owner)).toBe(expected);
     },
   );
+});
+
+// The routes about people rather than leads: who may manage API tokens (executives only;
+// docs/http.md, "API tokens") and who may ask who they are (everyone, about themselves).
+type PeopleAction = "issue token" | "list tokens" | "revoke token" | "rotate token" | "me";
+
+const PEOPLE_MATRIX: Record<PeopleAction, Record<Role, number>> = {
+  "issue token": { rep: 403, head: 403, executive: 201 },
+  "list tokens": { rep: 403, head: 403, executive: 200 },
+  "revoke token": { rep: 403, head: 403, executive: 200 },
+  "rotate token": { rep: 403, head: 403, executive: 201 },
+  me: { rep: 200, head: 200, executive: 200 },
+};
+
+/** A token of the rep's, issued by the executive, for the actions on one. */
+const tokenOfRep = async (): Promise<string> => {
+  const issued = await t.app.inject({
+    method: "POST",
+    url: "/tokens",
+    headers: as("executive"),
+    payload: { personId: "rep-1", label: "matrix" },
+  });
+  expect(issued.statusCode).toBe(201);
+  return issued.json<{ tokenId: string }>().tokenId;
+};
+
+const performOnPeople = async (action: PeopleAction, actor: ActorName): Promise<number> => {
+  const headers = as(actor);
+  switch (action) {
+    case "issue token":
+      return (
+        await t.app.inject({
+          method: "POST",
+          url: "/tokens",
+          headers,
+          payload: { personId: "rep-2", label: "matrix" },
+        })
+      ).statusCode;
+    case "list tokens":
+      return (await t.app.inject({ url: "/tokens", headers })).statusCode;
+    case "revoke token":
+      return (
+        await t.app.inject({
+          method: "POST",
+          url: `/tokens/${await tokenOfRep()}/revocation`,
+          headers,
+        })
+      ).statusCode;
+    case "rotate token":
+      return (
+        await t.app.inject({
+          method: "POST",
+          url: `/tokens/${await tokenOfRep()}/rotation`,
+          headers,
+          payload: {},
+        })
+      ).statusCode;
+    case "me": {
+      const response = await t.app.inject({ url: "/me", headers });
+      // Each caller learns about itself, and nobody else.
+      expect(response.json().id).toBe(ACTORS[actor].id);
+      return response.statusCode;
+    }
+  }
+};
+
+const peopleCells = (Object.keys(PEOPLE_MATRIX) as PeopleAction[]).flatMap((action) =>
+  (Object.keys(ACTOR_OF) as Role[]).map((role) => ({
+    action,
+    role,
+    expected: PEOPLE_MATRIX[action][role],
+  })),
+);
+
+describe("authorization matrix: people and tokens", () => {
+  it.each(peopleCells)("$role · $action → $expected", async ({ action, role, expected }) => {
+    expect(await performOnPeople(action, ACTOR_OF[role])).toBe(expected);
+  });
 });

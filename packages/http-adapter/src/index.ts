@@ -4,6 +4,13 @@
 // Augments FastifyRequest with LeadLedgerRequest (`leadLedgerActor`) for the embedder's hooks.
 import "./request-actor.js";
 
+export type {
+  ApiTokenAdministration,
+  ApiTokenAdministrationError,
+  ApiTokenDescription,
+  ApiTokenRequest,
+  IssuedApiToken,
+} from "./api-token-administration.js";
 export type { Authenticate, AuthenticationFailure } from "./authentication.js";
 export { answerClientError, answerErrorAsProblem, problemServerOptions } from "./error-answers.js";
 export { type LeadLedgerRoutesOptions, leadLedgerRoutes } from "./plugin.js";

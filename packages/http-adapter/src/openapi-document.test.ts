@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "./problem.js";
 import { ANSWER_SCHEMA_IDS } from "./response-schemas.js";
 import { type ActorName, as, capture, type TestApp, testApp } from "./test-app.test-fixture.js";
+import { inMemoryTokenAdministration } from "./token-routes.test-fixture.js";
 
 // The OpenAPI document as an embedder gets it (@fastify/swagger registered before the
 // plugin): valid OpenAPI 3.0, every operation named and summarised, real answer schemas,
@@ -46,6 +47,7 @@ let t: TestApp;
 let document: Document;
 beforeAll(async () => {
   t = await testApp({
+    tokenAdministration: inMemoryTokenAdministration(),
     host: async (app) => {
       await app.register(swagger, {
         openapi: {
@@ -101,6 +103,11 @@ describe("the OpenAPI document", () => {
         "getFollowUps",
         "getLead",
         "getLeadHistory",
+        "getMe",
+        "issueApiToken",
+        "listApiTokens",
+        "revokeApiToken",
+        "rotateApiToken",
         "getPipeline",
         "getRepReport",
         "getTimeliness",
@@ -239,6 +246,15 @@ describe("the documented request examples", () => {
           const leadId = await capture(t.app, "rep", OWNER);
           await FIXTURES[id]?.(leadId);
           url = path.replace("{leadId}", leadId);
+        }
+        if (path.includes("{tokenId}")) {
+          const issued = await t.app.inject({
+            method: "POST",
+            url: "/tokens",
+            headers: as("executive"),
+            payload: { personId: "rep-1", label: "for the example" },
+          });
+          url = path.replace("{tokenId}", issued.json<{ tokenId: string }>().tokenId);
         }
         const caller = callers[index];
         if (caller === undefined) throw new Error(`${id}: more examples than callers`);

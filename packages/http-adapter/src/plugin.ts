@@ -3,13 +3,16 @@ import type { Actor, Directory, LeadLedger } from "@leadledger/core";
 import type { FastifyPluginAsync } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import * as E from "fp-ts/lib/Either.js";
+import type { ApiTokenAdministration } from "./api-token-administration.js";
 import type { Authenticate } from "./authentication.js";
 import { registerCommandRoutes } from "./command-routes.js";
 import { answerErrorAsProblem, answerUnrouted, routeMethods } from "./error-answers.js";
 import { registerLeadRoutes } from "./lead-routes.js";
+import { registerMeRoute } from "./me-route.js";
 import { httpProblem, sendProblem } from "./problem.js";
 import { REQUEST_ACTOR } from "./request-actor.js";
 import { type ReadModelSource, routeContext } from "./route-context.js";
+import { registerTokenRoutes } from "./token-routes.js";
 import { registerViewRoutes } from "./view-routes.js";
 
 /** What {@link leadLedgerRoutes} serves. */
@@ -22,6 +25,11 @@ export interface LeadLedgerRoutesOptions {
    * display names beside their ids. The ledger checks owners against its own directory.
    */
   readonly directory?: Directory;
+  /**
+   * Issues, lists, revokes and rotates API tokens: with it, executives manage them over
+   * `/tokens` (docs/http.md, "API tokens"); without it those routes are not served.
+   */
+  readonly tokenAdministration?: ApiTokenAdministration;
   /** Turns each request into an actor; 401 when it cannot. */
   readonly authenticate: Authenticate;
   /** Epoch milliseconds; defaults to `Date.now`. */
@@ -106,6 +114,10 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
   registerCommandRoutes(app, context);
   registerLeadRoutes(app, context);
   registerViewRoutes(app, context);
+  registerMeRoute(app, context, options.tokenAdministration !== undefined);
+  if (options.tokenAdministration !== undefined) {
+    registerTokenRoutes(app, context, options.tokenAdministration);
+  }
 };
 
 /** What the rate limit counts under: one count per actor, whatever their tokens. */

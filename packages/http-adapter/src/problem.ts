@@ -25,6 +25,13 @@ export interface ProblemDetails {
 export type HttpProblemCode =
   | "auth.missing-token"
   | "auth.unknown-token"
+  | "auth.token-revoked"
+  | "auth.token-expired"
+  | "auth.person-left"
+  | "auth.unavailable"
+  | "token.not-found"
+  | "token.inactive"
+  | "token.person-unknown"
   | "http.bad-request"
   | "http.not-found"
   | "http.request-timeout"
@@ -103,6 +110,22 @@ const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: s
 const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: string }> = {
   "auth.missing-token": { status: 401, title: "A bearer token is required" },
   "auth.unknown-token": { status: 401, title: "The bearer token is not known" },
+  "auth.token-revoked": { status: 401, title: "The bearer token was revoked" },
+  "auth.token-expired": { status: 401, title: "The bearer token has expired" },
+  "auth.person-left": { status: 401, title: "The bearer token's person has left" },
+  "auth.unavailable": {
+    status: 503,
+    title: "The token store is unavailable; try again later",
+  },
+  "token.not-found": { status: 404, title: "No such API token" },
+  "token.inactive": {
+    status: 409,
+    title: "The API token is revoked or expired: issue a new one instead",
+  },
+  "token.person-unknown": {
+    status: 422,
+    title: "No such active person to issue a token for",
+  },
   "http.bad-request": { status: 400, title: "The request is not valid HTTP" },
   "http.not-found": { status: 404, title: "No such resource" },
   "http.request-timeout": { status: 408, title: "The request took too long to arrive" },

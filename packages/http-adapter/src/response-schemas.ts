@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type * as t from "io-ts";
 import { type JsonSchema, toAnswerSchema } from "./json-schema.js";
+import { MeAnswer } from "./me-answer.js";
 import { PROBLEM_CODES, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX } from "./problem.js";
 import {
   HistoryAnswer,
@@ -8,6 +9,11 @@ import {
   OutcomeAnswer,
   SummaryPageAnswer,
 } from "./representation-codecs.js";
+import {
+  ApiTokenAnswer,
+  ApiTokenListAnswer,
+  IssuedApiTokenAnswer,
+} from "./token-representations.js";
 import {
   ConversionRateAnswer,
   FollowUpCycleAnswer,
@@ -106,6 +112,10 @@ export const ANSWER_SCHEMA_IDS = {
   timeliness: "Timeliness",
   followUps: "FollowUps",
   repReport: "RepReport",
+  me: "Me",
+  apiToken: "ApiToken",
+  issuedApiToken: "IssuedApiToken",
+  apiTokenList: "ApiTokenList",
 } as const;
 type AnswerName = keyof typeof ANSWER_SCHEMA_IDS;
 
@@ -154,6 +164,18 @@ export const ANSWER_SCHEMAS: readonly JsonSchema[] = [
   ),
   named(ANSWER_SCHEMA_IDS.followUps, "Due and overdue follow-ups per owner", FollowUpsAnswer),
   named(ANSWER_SCHEMA_IDS.repReport, "The review period's figures per rep", RepReportAnswer),
+  named(ANSWER_SCHEMA_IDS.me, "Who the caller is, what it reaches and may do", MeAnswer),
+  named(
+    ANSWER_SCHEMA_IDS.apiToken,
+    "An API token: never the token, never its hash",
+    ApiTokenAnswer,
+  ),
+  named(
+    ANSWER_SCHEMA_IDS.issuedApiToken,
+    "An API token just issued, with the token itself, shown this once",
+    IssuedApiTokenAnswer,
+  ),
+  named(ANSWER_SCHEMA_IDS.apiTokenList, "API tokens, oldest first", ApiTokenListAnswer),
 ];
 
 /** A reference to a shared answer schema. */
