@@ -10,13 +10,12 @@
 // label, such as `rep q=name, 8 conn`, contains TEXT), `--cpu-prof` (a CPU profile of the
 // server into the working directory), `--build-only`. Prints a table and one JSON line.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createOrganisation } from "@leadledger/core";
 import { createServer } from "@leadledger/server";
 import autocannon from "autocannon";
 import * as E from "fp-ts/lib/Either.js";
@@ -112,7 +111,8 @@ const buildDataSet = async (): Promise<DataSet> => {
   const executiveToken = server.issuedTokens.find((t) => t.actor.role === "executive")?.token;
   if (executiveToken === undefined) throw new Error("no executive token on first start");
 
-  const organisation = createOrganisation({ eventStore: server.eventStore, newId: randomUUID });
+  // The server's own organisation (issue 14): the ledger refuses owners it does not know.
+  const organisation = server.organisation;
   for (const person of people) {
     const joined = await organisation.join({
       personId: person.id,
