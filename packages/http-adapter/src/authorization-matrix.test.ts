@@ -1,8 +1,12 @@
+import type { Identifier, Instant, NonEmptyString, Organisation } from "@leadledger/core";
+import * as E from "fp-ts/lib/Either.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testOrganisation } from "./people-routes.test-fixture.js";
 import {
   ACTORS,
   type ActorName,
   as,
+  NOW,
   type TestApp,
   testApp,
   uniqueCaptureBody,
@@ -329,4 +333,109 @@ describe("authorization matrix: people and tokens", () => {
   it.each(peopleCells)("$role · $action → $expected", async ({ action, role, expected }) => {
     expect(await performOnPeople(action, ACTOR_OF[role])).toBe(expected);
   });
+});
+
+// The organisation's routes (docs/organisation.md, "Over HTTP"): everyone reads the names of
+// their own department, an executive everyone's; an executive adds and moves people; a head
+// records the departures of their own department, an executive anyone's. For the list, 200
+// means "the person is listed", 404 "is not".
+type OrganisationAction = "list people" | "add a person" | "record a departure" | "move a person";
+type PersonRelation = "same department" | "other department";
+
+const ORGANISATION_MATRIX: Record<OrganisationAction, Record<Role, readonly [number, number]>> = {
+  "list people": { rep: [200, 404], head: [200, 404], executive: [200, 200] },
+  "add a person": { rep: [403, 403], head: [403, 403], executive: [201, 201] },
+  "record a departure": { rep: [403, 403], head: [200, 403], executive: [200, 200] },
+  "move a person": { rep: [403, 403], head: [403, 403], executive: [200, 200] },
+};
+
+describe("authorization matrix: the organisation", () => {
+  let app: TestApp;
+  let organisation: Organisation;
+  beforeAll(async () => {
+    organisation = await testOrganisation();
+    app = await testApp({ organisation });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  let people = 0;
+  /** A person who joins for one cell: of the actor's department, or of another. */
+  const personFor = async (actor: ActorName, relation: PersonRelation): Promise<string> => {
+    const own = ACTORS[actor].department;
+    const department = relation === "same department" ? own : own === "south" ? "east" : "south";
+    const personId = `matrix-person-${people++}`;
+    const joined = await organisation.join({
+      personId: personId as Identifier,
+      displayName: "矩阵" as NonEmptyString,
+      role: "rep",
+      department: department as Identifier,
+      at: new Date(NOW - 86_400_000).toISOString() as Instant,
+    });
+    expect(E.isRight(joined)).toBe(true);
+    return personId;
+  };
+  const performOnOrganisation = async (
+    action: OrganisationAction,
+    actor: ActorName,
+    relation: PersonRelation,
+  ): Promise<number> => {
+    const headers = as(actor);
+    const own = ACTORS[actor].department;
+    const elsewhere = own === "south" ? "east" : "south";
+    if (action === "add a person") {
+      const department = relation === "same department" ? own : elsewhere;
+      const response = await app.app.inject({
+        method: "POST",
+        url: "/people",
+        headers,
+        payload: {
+          personId: `matrix-new-${people++}`,
+          displayName: "新人",
+          role: "rep",
+          department,
+        },
+      });
+      return response.statusCode;
+    }
+    const personId = await personFor(actor, relation);
+    switch (action) {
+      case "list people": {
+        const response = await app.app.inject({ url: "/people", headers });
+        expect(response.statusCode).toBe(200);
+        const ids = response.json().people.map((p: { personId: string }) => p.personId);
+        return ids.includes(personId) ? 200 : 404;
+      }
+      case "record a departure":
+        return (
+          await app.app.inject({ method: "POST", url: `/people/${personId}/departure`, headers })
+        ).statusCode;
+      case "move a person":
+        return (
+          await app.app.inject({
+            method: "POST",
+            url: `/people/${personId}/move`,
+            headers,
+            payload: { department: "north" },
+          })
+        ).statusCode;
+    }
+  };
+  const organisationCells = (Object.keys(ORGANISATION_MATRIX) as OrganisationAction[]).flatMap(
+    (action) =>
+      (Object.keys(ACTOR_OF) as Role[]).flatMap((role) =>
+        (["same department", "other department"] as const).map((relation, index) => ({
+          action,
+          role,
+          relation,
+          expected: ORGANISATION_MATRIX[action][role][index] as number,
+        })),
+      ),
+  );
+  it.each(organisationCells)(
+    "$role · $action · $relation → $expected",
+    async ({ action, role, relation, expected }) => {
+      expect(await performOnOrganisation(action, ACTOR_OF[role], relation)).toBe(expected);
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv } from "ajv";
 import addFormatsPlugin from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testOrganisation } from "./people-routes.test-fixture.js";
 import { PROBLEM_CODES } from "./problem.js";
 import { ANSWER_SCHEMA_IDS } from "./response-schemas.js";
 import { type ActorName, as, capture, type TestApp, testApp } from "./test-app.test-fixture.js";
@@ -47,6 +48,7 @@ let t: TestApp;
 let document: Document;
 beforeAll(async () => {
   t = await testApp({
+    organisation: await testOrganisation(),
     tokenAdministration: inMemoryTokenAdministration(),
     host: async (app) => {
       await app.register(swagger, {
@@ -112,6 +114,10 @@ describe("the OpenAPI document", () => {
         "getRepReport",
         "getTimeliness",
         "gradeLead",
+        "joinPerson",
+        "listPeople",
+        "movePerson",
+        "recordDeparture",
         "listLeads",
         "purgeLead",
         "recordContact",
@@ -255,6 +261,18 @@ describe("the documented request examples", () => {
             payload: { personId: "rep-1", label: "for the example" },
           });
           url = path.replace("{tokenId}", issued.json<{ tokenId: string }>().tokenId);
+        }
+        if (path.includes("{personId}")) {
+          // A person of their own for each example: a departure or a move happens once.
+          const personId = `example-${id}-${index}`;
+          const joined = await t.app.inject({
+            method: "POST",
+            url: "/people",
+            headers: as("executive"),
+            payload: { personId, displayName: "示例", role: "rep", department: "east" },
+          });
+          expect(joined.statusCode, `${id}: ${joined.body}`).toBe(201);
+          url = path.replace("{personId}", personId);
         }
         const caller = callers[index];
         if (caller === undefined) throw new Error(`${id}: more examples than callers`);

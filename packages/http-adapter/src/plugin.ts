@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import type { Actor, Directory, LeadLedger } from "@leadledger/core";
+import type { Actor, Directory, LeadLedger, Organisation } from "@leadledger/core";
 import type { FastifyPluginAsync } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import * as E from "fp-ts/lib/Either.js";
@@ -9,6 +9,7 @@ import { registerCommandRoutes } from "./command-routes.js";
 import { answerErrorAsProblem, answerUnrouted, routeMethods } from "./error-answers.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMeRoute } from "./me-route.js";
+import { registerPeopleRoutes } from "./people-routes.js";
 import { httpProblem, sendProblem } from "./problem.js";
 import { REQUEST_ACTOR } from "./request-actor.js";
 import { type ReadModelSource, routeContext } from "./route-context.js";
@@ -25,6 +26,11 @@ export interface LeadLedgerRoutesOptions {
    * display names beside their ids. The ledger checks owners against its own directory.
    */
   readonly directory?: Directory;
+  /**
+   * The organisation's commands and list: with it, `/people` lists, adds, moves and retires
+   * people (docs/organisation.md, "Over HTTP"); without it those routes are not served.
+   */
+  readonly organisation?: Organisation;
   /**
    * Issues, lists, revokes and rotates API tokens: with it, executives manage them over
    * `/tokens` (docs/http.md, "API tokens"); without it those routes are not served.
@@ -114,6 +120,9 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
   registerCommandRoutes(app, context);
   registerLeadRoutes(app, context);
   registerViewRoutes(app, context);
+  if (options.organisation !== undefined) {
+    registerPeopleRoutes(app, context, options.organisation);
+  }
   registerMeRoute(app, context, options.tokenAdministration !== undefined);
   if (options.tokenAdministration !== undefined) {
     registerTokenRoutes(app, context, options.tokenAdministration);

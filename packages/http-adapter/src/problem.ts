@@ -32,6 +32,10 @@ export type HttpProblemCode =
   | "token.not-found"
   | "token.inactive"
   | "token.person-unknown"
+  | "person.already-active"
+  | "person.unknown"
+  | "person.inactive"
+  | "person.unchanged"
   | "http.bad-request"
   | "http.not-found"
   | "http.request-timeout"
@@ -126,6 +130,10 @@ const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: s
     status: 422,
     title: "No such active person to issue a token for",
   },
+  "person.already-active": { status: 409, title: "This person is active already" },
+  "person.unknown": { status: 404, title: "No such person" },
+  "person.inactive": { status: 409, title: "This person has left" },
+  "person.unchanged": { status: 409, title: "This person is in that department already" },
   "http.bad-request": { status: 400, title: "The request is not valid HTTP" },
   "http.not-found": { status: 404, title: "No such resource" },
   "http.request-timeout": { status: 408, title: "The request took too long to arrive" },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type * as t from "io-ts";
 import { type JsonSchema, toAnswerSchema } from "./json-schema.js";
 import { MeAnswer } from "./me-answer.js";
+import { PeopleAnswer, PersonAnswer } from "./people-routes-codecs.js";
 import { PROBLEM_CODES, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX } from "./problem.js";
 import {
   HistoryAnswer,
@@ -95,6 +96,8 @@ export const PROBLEM_SCHEMA: JsonSchema = {
     commandId: text,
     minPosition: text,
     checkpoint: { type: ["string", "null"] },
+    personId: { type: "string", description: "`person.*`: the person the command named" },
+    stream: text,
   },
   required: ["type", "title", "status", "code"],
 };
@@ -112,6 +115,8 @@ export const ANSWER_SCHEMA_IDS = {
   timeliness: "Timeliness",
   followUps: "FollowUps",
   repReport: "RepReport",
+  person: "Person",
+  people: "People",
   me: "Me",
   apiToken: "ApiToken",
   issuedApiToken: "IssuedApiToken",
@@ -164,6 +169,12 @@ export const ANSWER_SCHEMAS: readonly JsonSchema[] = [
   ),
   named(ANSWER_SCHEMA_IDS.followUps, "Due and overdue follow-ups per owner", FollowUpsAnswer),
   named(ANSWER_SCHEMA_IDS.repReport, "The review period's figures per rep", RepReportAnswer),
+  named(
+    ANSWER_SCHEMA_IDS.person,
+    "A person of the organisation: work name, role, department, and whether they have left",
+    PersonAnswer,
+  ),
+  named(ANSWER_SCHEMA_IDS.people, "The people the caller may see, as of `asOf`", PeopleAnswer),
   named(ANSWER_SCHEMA_IDS.me, "Who the caller is, what it reaches and may do", MeAnswer),
   named(
     ANSWER_SCHEMA_IDS.apiToken,

@@ -299,6 +299,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
         { name: "commands", description: "Record facts about a lead" },
         { name: "leads", description: "Read leads and their history" },
         { name: "views", description: "What the business reads (評估與分析)" },
+        { name: "people", description: "Who works here: join, move, leave (人员)" },
       ],
     },
   });
@@ -326,6 +327,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     ledger,
     readModel: runner,
     directory,
+    organisation,
     authenticate: bearerTokenAuthentication(settings.tokens),
     utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
     ...(perMinute > 0 ? { rateLimit: { max: perMinute, windowMs: 60_000 } } : {}),

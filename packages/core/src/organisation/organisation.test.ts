@@ -103,6 +103,18 @@ describe("the event-sourced organisation", () => {
     expect(ok(await organisation.findPerson("rep-1", ms(MONDAY)))?.department).toBe("east");
   });
 
+  it("lists everyone who had joined by a moment, those who left among them", async () => {
+    const { organisation } = setup();
+    ok(await organisation.join(joining("rep-1", "rep", "east")));
+    ok(await organisation.join({ ...joining("rep-2", "rep", "south"), at: TUESDAY }));
+    ok(await organisation.leave(id("rep-1"), WEDNESDAY));
+    expect(ok(await organisation.people(ms(MONDAY))).map((p) => p.personId)).toEqual(["rep-1"]);
+    expect(ok(await organisation.people())).toEqual([
+      expect.objectContaining({ personId: "rep-1", active: false }),
+      expect.objectContaining({ personId: "rep-2", department: "south", active: true }),
+    ]);
+  });
+
   it("refuses with stable codes, appending nothing", async () => {
     const { eventStore, organisation } = setup();
     ok(await organisation.join(joining("rep-1", "rep", "east")));

@@ -6,7 +6,7 @@ import type { EventStore, StoreUnavailable } from "../store/event-store.js";
 import { NO_STREAM } from "../store/event-store.js";
 import type { Directory } from "./directory.js";
 import { ownerStandingIn } from "./directory.js";
-import type { DirectoryState } from "./directory-state.js";
+import type { DirectoryState, Person } from "./directory-state.js";
 import { directoryAsOf } from "./directory-state.js";
 import { OrganisationEvent } from "./events.js";
 
@@ -37,6 +37,11 @@ export interface Joining {
 
 /** The event-sourced directory, with the commands that change the organisation. */
 export interface Organisation extends Directory {
+  /**
+   * Everyone who had joined by `at` (epoch milliseconds; now when omitted), those who left
+   * among them, in the order they first joined.
+   */
+  people(at?: number): Promise<E.Either<StoreUnavailable, readonly Person[]>>;
   /** A person joins; refused with `person.already-active` for one who is active. */
   join(joining: Joining): Promise<E.Either<OrganisationError, void>>;
   /** A person leaves at `at`; refused for one unknown or gone. */
@@ -125,6 +130,10 @@ export const createOrganisation = (deps: OrganisationDeps): Organisation => {
     findPerson: async (personId, at) => {
       const state = await asOf(at ?? clock());
       return E.isLeft(state) ? state : E.right(state.right.get(personId));
+    },
+    people: async (at) => {
+      const state = await asOf(at ?? clock());
+      return E.isLeft(state) ? state : E.right([...state.right.values()]);
     },
     canOwnLeads: async (owner, at) => {
       const state = await asOf(at);
