@@ -32,6 +32,7 @@ export {
   summaryInputOfFacts,
 } from "./summary-input.js";
 export * from "./viewer.js";
+export * from "./views/completeness.js";
 export * from "./views/conversion-rate.js";
 export * from "./views/follow-up-cycle.js";
 export {

@@ -55,6 +55,12 @@ export interface LeadSummary {
   readonly purgeReason: PurgeReason | null;
   readonly contactCount: number;
   readonly visitCount: number;
+  /**
+   * The capture fields still to be confirmed (待确认), by dotted name, sorted, such as
+   * `contact.fax` or `needs.site.area` (docs/metrics.md, "Completeness"). `null` when not
+   * known: the lead was captured before the ledger kept the list (issue 14).
+   */
+  readonly toBeConfirmed: readonly string[] | null;
   /** Lead events applied to this row. */
   readonly eventCount: number;
   /** The stream revision of the last event applied: a redelivered event is skipped. */

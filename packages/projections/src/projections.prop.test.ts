@@ -18,6 +18,7 @@ import type { ReadModelStore } from "./read-model-store.js";
 import { summarizeLog } from "./summary-batch.js";
 import { feed, readLog } from "./test-support/event-store-feed.js";
 import type { Viewer } from "./viewer.js";
+import { completeness } from "./views/completeness.js";
 import { conversionRate } from "./views/conversion-rate.js";
 import { followUpCycle } from "./views/follow-up-cycle.js";
 import { followUpsDue } from "./views/follow-ups-due.js";
@@ -298,6 +299,59 @@ describe("projection properties", () => {
           );
         },
       ),
+      RUNS,
+    );
+  });
+
+  it("completeness counts each active lead's last recorded list of fields to be confirmed", () => {
+    fc.assert(
+      fc.property(recordedHistoryArbitrary(), (history) => {
+        // Recomputed from the log itself, not from the summaries.
+        const leads = new Map<string, { list: readonly string[] | null; purged: boolean }>();
+        for (const event of history) {
+          if (!event.stream.startsWith(LEAD_STREAM_PREFIX)) continue;
+          const leadId = String(event.metadata.leadId);
+          const list = (event.data as { toBeConfirmed?: readonly string[] }).toBeConfirmed;
+          if (event.type === "LeadCaptured")
+            leads.set(leadId, { list: list ?? null, purged: false });
+          const lead = leads.get(leadId);
+          if (lead === undefined) continue;
+          if (event.type === "LeadAmended" && list !== undefined) lead.list = list;
+          if (event.type === "LeadPurged") lead.purged = true;
+        }
+        const active = [...leads.values()].filter((lead) => !lead.purged);
+        const known = active.filter((lead) => lead.list !== null);
+        const fields = new Map<string, number>();
+        for (const lead of known) {
+          for (const field of lead.list ?? []) fields.set(field, (fields.get(field) ?? 0) + 1);
+        }
+        const rows = [...summarizeLog(history).values()];
+        const report = completeness(rows, { viewer: EXECUTIVE });
+        expect(report.total.leads).toBe(active.length);
+        expect(report.total.notKnown).toBe(active.length - known.length);
+        expect(report.total.withOpenFields.denominator).toBe(known.length);
+        expect(report.total.withOpenFields.numerator).toBe(
+          known.filter((lead) => (lead.list ?? []).length > 0).length,
+        );
+        expect(new Map(report.total.fields.map((f) => [f.field, f.leads]))).toEqual(fields);
+        // Each department's and each owner's figures add up to the whole.
+        for (const part of [report.departments, report.owners]) {
+          expect(part.reduce((sum, group) => sum + group.leads, 0)).toBe(report.total.leads);
+          expect(part.reduce((sum, group) => sum + group.withOpenFields.numerator, 0)).toBe(
+            report.total.withOpenFields.numerator,
+          );
+        }
+        // A head sees exactly their department's figures.
+        for (const department of report.departments) {
+          const head: Viewer = { id: "head", role: "head", department: department.department };
+          expect(completeness(rows, { viewer: head }).total).toEqual({
+            leads: department.leads,
+            withOpenFields: department.withOpenFields,
+            notKnown: department.notKnown,
+            fields: department.fields,
+          });
+        }
+      }),
       RUNS,
     );
   });

@@ -74,6 +74,7 @@ export const draftOf = (row: LeadSummary): DraftSummary => ({
   purgeReason: row.purgeReason,
   contactCount: row.contactCount,
   visitCount: row.visitCount,
+  toBeConfirmed: row.toBeConfirmed,
   eventCount: row.eventCount,
   revision: row.revision,
 });
@@ -110,6 +111,7 @@ export const capturedSummary = (
     purgeReason: null,
     contactCount: 0,
     visitCount: 0,
+    toBeConfirmed: event.toBeConfirmed,
     eventCount: 1,
     revision,
   };
@@ -169,6 +171,7 @@ export const applyToDraft = (
       if (changes.inquiryMode !== undefined) row.inquiryMode = changes.inquiryMode;
       if (changes.region !== undefined) row.region = changes.region;
       if (changes.industry !== undefined) row.industry = changes.industry;
+      if (event.toBeConfirmed !== null) row.toBeConfirmed = event.toBeConfirmed;
       return;
     }
     case "LeadFlaggedForPurge":

@@ -37,13 +37,20 @@ export type SummaryInput = { readonly leadId: string; readonly occurredAt: numbe
       readonly ownerId: string;
       readonly department: string;
       readonly attributes: Required<AttributeChanges>;
+      /** The fields to be confirmed; `null` when the capture predates the list (issue 14). */
+      readonly toBeConfirmed: readonly string[] | null;
     }
   | { readonly type: "LeadContacted"; readonly nextFollowUpOn: string | null }
   | { readonly type: "LeadVisited" }
   | { readonly type: "LeadGraded"; readonly grade: Grade; readonly valueTier: ValueTier | null }
   | { readonly type: "LeadConverted"; readonly dealAmount: number; readonly dealCurrency: string }
   | { readonly type: "LeadAssigned"; readonly ownerId: string; readonly department: string }
-  | { readonly type: "LeadAmended"; readonly changes: AttributeChanges }
+  | {
+      readonly type: "LeadAmended";
+      readonly changes: AttributeChanges;
+      /** The fields to be confirmed after it; `null` when the event does not say. */
+      readonly toBeConfirmed: readonly string[] | null;
+    }
   | { readonly type: "LeadFlaggedForPurge" }
   | { readonly type: "PurgeFlagCleared" }
   | { readonly type: "LeadPurged"; readonly reason: PurgeReason }
@@ -92,6 +99,13 @@ const member = <A>(guard: { is: (u: unknown) => u is A }, value: unknown, path: 
 /** A confirmable field: its value, or `null` for "to be confirmed". */
 const confirmable = <A>(read: (value: unknown, path: string) => A, value: unknown, path: string) =>
   isToBeConfirmed(value) ? null : read(value, path);
+/** A list of field names, or `null` when the event has none. */
+const fieldNames = (value: unknown, path: string): readonly string[] | null => {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw new Misfit(path);
+  for (const name of value) if (typeof name !== "string") throw new Misfit(path);
+  return value as readonly string[];
+};
 const channel = (v: unknown, p: string) => member(Channel, v, p);
 const sourceClass = (v: unknown, p: string) => member(SourceClass, v, p);
 const inquiryMode = (v: unknown, p: string) => member(InquiryMode, v, p);
@@ -138,6 +152,7 @@ const readEvent = (type: LeadEventType, data: Fields, metadata: Fields): Summary
         ownerId: text(owner.repId, "data.owner.repId"),
         department: text(owner.department, "data.owner.department"),
         attributes: attributes as Required<AttributeChanges>,
+        toBeConfirmed: fieldNames(data.toBeConfirmed, "data.toBeConfirmed"),
       };
     }
     case "LeadContacted":
@@ -191,6 +206,7 @@ const readEvent = (type: LeadEventType, data: Fields, metadata: Fields): Summary
           optionalRecord(data.source, "data.source"),
           optionalRecord(data.classification, "data.classification"),
         ),
+        toBeConfirmed: fieldNames(data.toBeConfirmed, "data.toBeConfirmed"),
       };
     case "LeadPurged":
       return { type, leadId, occurredAt, reason: member(PurgeReason, data.reason, "data.reason") };

@@ -311,6 +311,21 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
     const inquiry = dice.chance(0.5) ? "inbound" : "outbound";
     const partyKind = dice.chance(0.7) ? "company" : "individual";
     const ownerKey = `${(rep.owner as { repId: string }).repId}`;
+    // The fields left to be confirmed, as the ledger lists them since issue 14. A channel to
+    // be confirmed is no longer accepted: such a capture stands for one recorded before,
+    // which has no list.
+    const toBeConfirmed =
+      channel === "tbc"
+        ? undefined
+        : [
+            "contact.fax",
+            "needs.businessCategory",
+            "needs.site.location",
+            partyKind === "company" ? "party.annualRevenue" : "party.age",
+            ...(sourceClass === "tbc" ? ["source.sourceClass"] : []),
+            ...(region === "tbc" ? ["classification.region"] : []),
+            ...(industry === "tbc" ? ["classification.industry"] : []),
+          ].sort();
     const captureData = interned.get(
       `C|${ownerKey}|${channel}|${sourceClass}|${region}|${industry}|${size}|${inquiry}|${partyKind}|${late}`,
       () => ({
@@ -338,6 +353,7 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
           region: region === "tbc" ? TBC : region,
         },
         owner: rep.owner,
+        ...(toBeConfirmed === undefined ? {} : { toBeConfirmed }),
         // A late capture's reason is sealed in the personal part, as all free text is.
         personal: ENVELOPE,
       }),
@@ -374,10 +390,14 @@ export function* recordedHistory(options: RecordedHistoryOptions): Generator<Rec
     if (channel === "tbc" || region === "tbc" || dice.chance(0.05)) {
       const amendChannel = channel === "tbc" ? dice.pick(CHANNELS) : undefined;
       const amendRegion = region === "tbc" ? dice.pick(REGIONS) : undefined;
-      const data = interned.get(`A|${amendChannel}|${amendRegion}`, () => ({
+      const stillOpen = toBeConfirmed?.filter(
+        (field) => amendRegion === undefined || field !== "classification.region",
+      );
+      const data = interned.get(`A|${amendChannel}|${amendRegion}|${stillOpen}`, () => ({
         ...(amendChannel === undefined ? {} : { source: { channel: amendChannel } }),
         classification:
           amendRegion === undefined ? { needType: "special" } : { region: amendRegion },
+        ...(stillOpen === undefined ? {} : { toBeConfirmed: stillOpen }),
         personal: ENVELOPE,
       }));
       plan("LeadAmended", data, captureRecordedAt + Math.floor(dice.between(HOUR, 5 * DAY)));

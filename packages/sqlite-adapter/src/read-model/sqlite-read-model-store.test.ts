@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInMemoryEventStore, type RecordedEvent } from "@leadledger/core";
 import { createProjectionRunner, type LeadSummary, summarizeLog } from "@leadledger/projections";
 import { recordedHistoryArray } from "@leadledger/testkit";
+import Database from "better-sqlite3";
 import * as E from "fp-ts/lib/Either.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteReadModelStore } from "./sqlite-read-model-store.js";
@@ -85,5 +86,33 @@ describe("the SQLite read model", () => {
     expect(E.isRight(loaded) && loaded.right.checkpoint).toBe(7n);
     expect(E.isRight(loaded) && loaded.right.summaries.length).toBe(rows.length);
     await store.close();
+  });
+
+  it("rebuilds a file written before the fields to be confirmed were kept (issue 14)", async () => {
+    const path = join(dir, "read-model.db");
+    // The table as versions before issue 14 made it: no to_be_confirmed column.
+    const old = new Database(path);
+    old.exec(
+      "CREATE TABLE lead_summaries (lead_id TEXT NOT NULL PRIMARY KEY, stage TEXT NOT NULL, owner_id TEXT NOT NULL, department TEXT NOT NULL, channel TEXT, source_class TEXT, inquiry_mode TEXT, region TEXT, industry TEXT, grade TEXT, value_tier TEXT, acquired_at INTEGER NOT NULL, entered_at INTEGER NOT NULL, first_follow_up_at INTEGER, last_follow_up_at INTEGER, agreed_next_follow_up_on TEXT, next_follow_up_due_at INTEGER NOT NULL, converted_at INTEGER, deal_amount REAL, deal_currency TEXT, flagged_for_purge INTEGER NOT NULL, purged_at INTEGER, purge_reason TEXT, contact_count INTEGER NOT NULL, visit_count INTEGER NOT NULL, event_count INTEGER NOT NULL, revision INTEGER NOT NULL) WITHOUT ROWID",
+    );
+    old.exec(
+      "CREATE TABLE read_model_checkpoints (model TEXT PRIMARY KEY, position TEXT NOT NULL)",
+    );
+    old.exec("INSERT INTO read_model_checkpoints VALUES ('lead-summary', '100')");
+    old.close();
+
+    const events = createInMemoryEventStore();
+    await feed(events, history);
+    const readModel = openSqliteReadModelStore({ path });
+    const runner = createProjectionRunner({ events, readModel, batchSize: 64 });
+    await runner.start();
+    // Replayed from the first event, not resumed from the old file's checkpoint.
+    expect(sorted(runner.summaries())).toEqual(expected);
+    expect(expected.some((row) => (row.toBeConfirmed?.length ?? 0) > 0)).toBe(true);
+    await runner.stop();
+    const stored = await readModel.load();
+    expect(E.isRight(stored) && sorted(stored.right.summaries)).toEqual(expected);
+    await readModel.close();
+    await events.close();
   });
 });

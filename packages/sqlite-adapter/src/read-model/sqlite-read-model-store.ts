@@ -55,6 +55,8 @@ const COLUMNS = [
   ["purge_reason", "purgeReason", "text"],
   ["contact_count", "contactCount", "integer"],
   ["visit_count", "visitCount", "integer"],
+  // A JSON array of field names, NULL when not known (a lead captured before issue 14).
+  ["to_be_confirmed", "toBeConfirmed", "text"],
   ["event_count", "eventCount", "integer"],
   ["revision", "revision", "integer"],
 ] as const satisfies readonly (readonly [string, keyof LeadSummary, string])[];
@@ -107,6 +109,7 @@ const toParameters = (row: LeadSummary): unknown[] => [
   row.purgeReason,
   row.contactCount,
   row.visitCount,
+  row.toBeConfirmed === null ? null : JSON.stringify(row.toBeConfirmed),
   row.eventCount,
   row.revision,
 ];
@@ -142,9 +145,25 @@ const toSummary = (v: readonly unknown[]): LeadSummary =>
     purgeReason: v[22],
     contactCount: v[23],
     visitCount: v[24],
-    eventCount: v[25],
-    revision: v[26],
+    toBeConfirmed: v[25] === null ? null : JSON.parse(v[25] as string),
+    eventCount: v[26],
+    revision: v[27],
   }) as LeadSummary;
+
+/**
+ * Whether a table has the columns this version writes, in its order. A read model is
+ * derived from the log: a file written by a version with other columns (before issue 14's
+ * `to_be_confirmed`, say) is dropped with its checkpoint, and the runner rebuilds it from
+ * the first event, rather than every write failing on a missing column.
+ */
+const hasCurrentColumns = (db: Database.Database, table: string): boolean => {
+  const found = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
+    (column) => column.name,
+  );
+  return (
+    found.length === COLUMNS.length && COLUMNS.every(([column], index) => found[index] === column)
+  );
+};
 
 const unavailable = (error: unknown): ReadModelUnavailable => ({
   code: "read-model.unavailable",
@@ -174,10 +193,20 @@ export const openSqliteReadModelStore = (options: SqliteReadModelOptions): ReadM
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${(options.synchronous ?? "normal").toUpperCase()}`);
   db.pragma("busy_timeout = 5000");
-  db.exec(createTable(LIVE));
   db.exec(
     "CREATE TABLE IF NOT EXISTS read_model_checkpoints (model TEXT PRIMARY KEY, position TEXT NOT NULL)",
   );
+  db.transaction(() => {
+    const existing = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(LIVE);
+    if (existing !== undefined && !hasCurrentColumns(db, LIVE)) {
+      db.exec(`DROP TABLE ${LIVE}`);
+      db.exec(`DROP TABLE IF EXISTS ${REBUILD}`);
+      db.prepare("DELETE FROM read_model_checkpoints WHERE model IN (?, ?)").run(MODEL, REBUILDING);
+    }
+    db.exec(createTable(LIVE));
+  })();
 
   const placeholders = COLUMNS.map(() => "?").join(", ");
   const columnList = COLUMNS.map(([column]) => column).join(", ");
