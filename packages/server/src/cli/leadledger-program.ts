@@ -4,6 +4,7 @@ import { defineBackupCommand } from "./backup-command.js";
 import { type CliIo, processIo } from "./cli-io.js";
 import { defineDoctorCommand } from "./doctor-command.js";
 import { EXIT_CODES, type ExitCode } from "./exit-codes.js";
+import { definePeopleCommand } from "./people-command.js";
 import { defineRebuildCommand } from "./rebuild-command.js";
 import { defineRestoreCommand } from "./restore-command.js";
 import { defineServeCommand } from "./serve-command.js";
@@ -55,6 +56,7 @@ export const runLeadledger = async (
     defineRestoreCommand,
     defineRebuildCommand,
     defineDoctorCommand,
+    definePeopleCommand,
   ]) {
     define(program, io, finish);
   }
