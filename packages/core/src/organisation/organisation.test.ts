@@ -115,6 +115,20 @@ describe("the event-sourced organisation", () => {
     ]);
   });
 
+  it("answers every moment right however often the present was asked: a future change waits for its moment", async () => {
+    const { organisation } = setup();
+    ok(await organisation.join(joining("rep-1", "rep", "east")));
+    const owner = { repId: id("rep-1"), department: id("east") };
+    expect(ok(await organisation.canOwnLeads(owner, ms(TUESDAY)))).toBe("ok");
+    const friday = at("2026-11-06T09:00:00.000Z");
+    ok(await organisation.leave(id("rep-1"), friday));
+    expect(ok(await organisation.canOwnLeads(owner, ms(TUESDAY)))).toBe("ok");
+    expect(ok(await organisation.canOwnLeads(owner, ms(friday) - 1))).toBe("ok");
+    expect(ok(await organisation.canOwnLeads(owner, ms(friday)))).toBe("owner.inactive");
+    expect(ok(await organisation.canOwnLeads(owner, ms(MONDAY) - 1))).toBe("owner.unknown");
+    expect(ok(await organisation.canOwnLeads(owner, ms(TUESDAY)))).toBe("ok");
+  });
+
   it("refuses with stable codes, appending nothing", async () => {
     const { eventStore, organisation } = setup();
     ok(await organisation.join(joining("rep-1", "rep", "east")));

@@ -100,9 +100,26 @@ export const createOrganisation = (deps: OrganisationDeps): Organisation => {
     return E.right(known);
   };
 
+  // The directory after every event read so far, folded once per new event: the present is
+  // asked on every command (its owner) and every list (its owners' names). It answers any
+  // moment at or after the last event's effect; an earlier moment is folded on its own.
+  let folded: { readonly count: number; readonly from: number; readonly state: DirectoryState } = {
+    count: 0,
+    from: Number.NEGATIVE_INFINITY,
+    state: directoryAsOf([], 0),
+  };
   const asOf = async (at: number): Promise<E.Either<StoreUnavailable, DirectoryState>> => {
     const events = await refresh();
-    return E.isLeft(events) ? events : E.right(directoryAsOf(events.right, at));
+    if (E.isLeft(events)) return events;
+    if (folded.count !== events.right.length) {
+      const effects = events.right.map((event) => instantToMillis(event.data.at as Instant));
+      folded = {
+        count: events.right.length,
+        from: Math.max(...effects),
+        state: directoryAsOf(events.right, Number.POSITIVE_INFINITY),
+      };
+    }
+    return E.right(at >= folded.from ? folded.state : directoryAsOf(events.right, at));
   };
 
   /** Decides against the directory as of `at`, then appends with the revision it was decided on. */
