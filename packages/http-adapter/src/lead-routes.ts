@@ -5,6 +5,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { type LeadCursor, leadPage } from "./lead-page.js";
+import { matchesToBeConfirmed } from "./open-fields-filter.js";
 import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
 import {
   decodePathAndQuery,
@@ -105,7 +106,8 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
             (q.department === undefined || row.department === q.department) &&
             (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
             (q.stage === undefined || row.stage === q.stage) &&
-            (q.channel === undefined || row.channel === q.channel),
+            (q.channel === undefined || row.channel === q.channel) &&
+            matchesToBeConfirmed(row, q.toBeConfirmed),
         }),
       );
       const last = items[items.length - 1];

@@ -100,6 +100,7 @@ describe("the OpenAPI document", () => {
         "clearPurgeFlag",
         "convertLead",
         "flagForPurge",
+        "getCompleteness",
         "getConversionRate",
         "getFollowUpCycle",
         "getFollowUps",

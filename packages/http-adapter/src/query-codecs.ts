@@ -171,6 +171,8 @@ export const ListLeadsQuery = t.partial({
   // The stages `GET /leads/{id}` answers and the pipeline breaks down by: one vocabulary.
   stage: Stage,
   channel: Channel,
+  /** `true`: leads with fields to be confirmed; `false`: leads with none (docs/http.md). */
+  toBeConfirmed: t.keyof({ true: null, false: null }, "ToBeConfirmedFilter"),
   limit: integerText("Limit", 1, 500),
   cursor: t.string,
 });
@@ -179,6 +181,9 @@ export const ListLeadsQuery = t.partial({
 export const GetLeadQuery = t.partial({ ...MinPosition, asOf: Instant });
 /** `GET /leads/{id}/history`. */
 export const HistoryQuery = t.partial(MinPosition);
+
+/** `GET /views/completeness`: no parameter but the read-your-writes position. */
+export const CompletenessQueryText = t.partial(MinPosition);
 
 /** `GET /views/pipeline`. */
 export const PipelineQueryText = t.partial({

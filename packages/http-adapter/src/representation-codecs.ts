@@ -120,6 +120,8 @@ export const LeadAnswer = t.type({
   source: Source,
   classification: Classification,
   personal: orNull(t.union([PersonalData, Redacted])),
+  /** The capture fields still to be confirmed; `null` when not known (captured before issue 14). */
+  toBeConfirmed: orNull(t.readonlyArray(t.string)),
   contactCount: Count,
   inboundContactCount: Count,
   firstContactAt: orNull(InstantText),
@@ -222,6 +224,8 @@ export const SummaryAnswer = t.type({
   purgeReason: orNull(PurgeReason),
   contactCount: Count,
   visitCount: Count,
+  /** The capture fields still to be confirmed; `null` when not known (captured before issue 14). */
+  toBeConfirmed: orNull(t.readonlyArray(t.string)),
   revision: Count,
 });
 export type SummaryAnswer = t.TypeOf<typeof SummaryAnswer>;

@@ -65,6 +65,7 @@ const stateRepresentation = (state: LeadState): Omit<LeadAnswer, "revision" | "i
   source: state.source,
   classification: state.classification,
   personal: state.personal ?? null,
+  toBeConfirmed: state.toBeConfirmed ?? null,
   contactCount: state.contactCount,
   inboundContactCount: state.inboundContactCount,
   firstContactAt: isoOrNull(state.firstContactAt),
@@ -203,5 +204,6 @@ export const summaryRepresentation = (row: LeadSummary): SummaryAnswer => ({
   purgeReason: row.purgeReason,
   contactCount: row.contactCount,
   visitCount: row.visitCount,
+  toBeConfirmed: row.toBeConfirmed,
   revision: row.revision,
 });

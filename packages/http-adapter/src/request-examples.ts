@@ -65,6 +65,16 @@ export const COMMAND_EXAMPLES: Readonly<Record<LeadCommandType, readonly BodyExa
         owner: { repId: "rep-zhang-wei", department: "east" },
       },
     },
+    {
+      name: "first-call",
+      summary:
+        "A capture done in a minute: who, one way to reach them and the channel; every other field is recorded as to be confirmed, acquired now, owned by the calling rep or head",
+      value: {
+        party: { kind: "individual", name: "李娜" },
+        contact: { phone: "+86 139 0571 2200" },
+        source: { channel: "inbound-inquiry" },
+      },
+    },
   ],
   RecordContact: [
     {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type * as t from "io-ts";
+import { CompletenessAnswer } from "./completeness-representation.js";
+import { HandOverAnswer } from "./hand-over-representation.js";
 import { type JsonSchema, toAnswerSchema } from "./json-schema.js";
 import { MeAnswer } from "./me-answer.js";
 import { PeopleAnswer, PersonAnswer } from "./people-routes-codecs.js";
@@ -115,8 +117,10 @@ export const ANSWER_SCHEMA_IDS = {
   timeliness: "Timeliness",
   followUps: "FollowUps",
   repReport: "RepReport",
+  completeness: "Completeness",
   person: "Person",
   people: "People",
+  handOver: "HandOverReport",
   me: "Me",
   apiToken: "ApiToken",
   issuedApiToken: "IssuedApiToken",
@@ -170,11 +174,17 @@ export const ANSWER_SCHEMAS: readonly JsonSchema[] = [
   named(ANSWER_SCHEMA_IDS.followUps, "Due and overdue follow-ups per owner", FollowUpsAnswer),
   named(ANSWER_SCHEMA_IDS.repReport, "The review period's figures per rep", RepReportAnswer),
   named(
+    ANSWER_SCHEMA_IDS.completeness,
+    "Leads with capture fields to be confirmed, and which fields, in all, per department and per owner",
+    CompletenessAnswer,
+  ),
+  named(
     ANSWER_SCHEMA_IDS.person,
     "A person of the organisation: work name, role, department, and whether they have left",
     PersonAnswer,
   ),
   named(ANSWER_SCHEMA_IDS.people, "The people the caller may see, as of `asOf`", PeopleAnswer),
+  named(ANSWER_SCHEMA_IDS.handOver, "What a hand-over moved, lead by lead", HandOverAnswer),
   named(ANSWER_SCHEMA_IDS.me, "Who the caller is, what it reaches and may do", MeAnswer),
   named(
     ANSWER_SCHEMA_IDS.apiToken,

@@ -1,5 +1,6 @@
 import type { Actor } from "@leadledger/core";
 import {
+  completeness,
   conversionRate,
   followUpCycle,
   followUpsDue,
@@ -10,9 +11,11 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
+import { completenessRepresentation } from "./completeness-representation.js";
 import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
 import {
+  CompletenessQueryText,
   ConversionRateQueryText,
   decodeRequestPart,
   FollowUpsQueryText,
@@ -151,6 +154,18 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
             pipeline(rows, { viewer, ...(query.by === undefined ? {} : { by: query.by }) }),
           ),
         ),
+    }),
+    viewRoute({
+      url: "/views/completeness",
+      operationId: "getCompleteness",
+      summary:
+        "Completeness of entries (錄入): leads with capture fields to be confirmed (待确认), and which fields",
+      description:
+        "Over the active leads (every stage but purged, docs/metrics.md §3.7): in all, per department and per owner, the leads, those with at least one field to be confirmed over those whose list is known, the leads captured before the list was kept (`notKnown`), and per field how many leads have it open, most often open first.",
+      answerSchema: "completeness",
+      query: CompletenessQueryText,
+      answer: (rows, _query, viewer) =>
+        E.right(completenessRepresentation(completeness(rows, { viewer }))),
     }),
     viewRoute({
       url: "/views/conversion-rate",
