@@ -180,14 +180,17 @@ const buildDataSet = async (): Promise<DataSet> => {
   });
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 
-  // The catch-up over the whole log, as after `leadledger rebuild` or a lost read model.
-  for (const suffix of ["", "-wal", "-shm"]) {
-    rmSync(join(dataDir, `read-model.sqlite${suffix}`), { force: true });
+  // The catch-up over the whole log, as after `leadledger rebuild` or lost derived files:
+  // the read model and the worklist's cards and search index (docs/operations.md, "Files").
+  for (const derived of ["read-model.sqlite", "worklist.sqlite"]) {
+    for (const suffix of ["", "-wal", "-shm"]) {
+      rmSync(join(dataDir, `${derived}${suffix}`), { force: true });
+    }
   }
   const cold = await startServer(false);
   await stopServer(cold);
   console.log(
-    `# cold start (read model rebuilt from the log): ${cold.startMs} ms, ${cold.rows} rows`,
+    `# cold start (read model and worklist index rebuilt from the log): ${cold.startMs} ms, ${cold.rows} rows`,
   );
 
   const dataSet: DataSet = {
