@@ -13,6 +13,7 @@ export * from "./backup/restore-ledger.js";
 export * from "./backup/verify-backup.js";
 export * from "./connection/durability.js";
 export * from "./connection/private-files.js";
+export { unavailableFrom } from "./connection/store-failure.js";
 export * from "./ledger-files.js";
 export * from "./ledger-holds-data.js";
 export * from "./privacy/sqlite-key-store.js";

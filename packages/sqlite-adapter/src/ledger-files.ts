@@ -12,15 +12,22 @@ export interface LedgerFiles {
    * Leave it out only when the secret is kept, and backed up, elsewhere.
    */
   readonly config?: string;
+  /**
+   * The standalone server's API tokens (their hashes, never the tokens): a backup copies the
+   * file when it exists, and a restore installs it, so that restored servers accept the
+   * tokens that were valid, and refuse those revoked, when the backup was taken.
+   */
+  readonly tokens?: string;
 }
 
 /**
- * The default layout of a ledger's data directory: `events.sqlite`, `keys.sqlite` and
- * `config.json`. Keys live in their own file so that they can be backed up, kept and erased
+ * The default layout of a ledger's data directory: `events.sqlite`, `keys.sqlite`,
+ * `config.json` and `tokens.sqlite`. Keys live in their own file so that they can be backed up, kept and erased
  * on their own schedule (see docs/operations.md).
  */
 export const ledgerFiles = (directory: string): LedgerFiles => ({
   events: join(directory, "events.sqlite"),
   keys: join(directory, "keys.sqlite"),
   config: join(directory, "config.json"),
+  tokens: join(directory, "tokens.sqlite"),
 });

@@ -15,6 +15,7 @@ import {
   EVENTS_BACKUP_FILE,
   KEYS_BACKUP_FILE,
   MANIFEST_FILE,
+  TOKENS_BACKUP_FILE,
 } from "./backup-manifest.js";
 import {
   copyFilePrivately,
@@ -42,6 +43,15 @@ const snapshot = (source: string, target: string): void => {
     db.close();
   }
   syncToDisk(target);
+};
+
+const countTokens = (path: string): number => {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[], number>("SELECT COUNT(*) FROM api_tokens").pluck().get() ?? 0;
+  } finally {
+    db.close();
+  }
 };
 
 const summariseKeys = (path: string) => {
@@ -85,7 +95,16 @@ export const backupLedger = async (
   const eventsCopy = join(directory, EVENTS_BACKUP_FILE);
   const keysCopy = join(directory, KEYS_BACKUP_FILE);
   const configCopy = join(directory, CONFIG_BACKUP_FILE);
-  for (const path of [eventsCopy, keysCopy, configCopy, join(directory, MANIFEST_FILE)]) {
+  const tokensCopy = join(directory, TOKENS_BACKUP_FILE);
+  // A ledger whose server never started since tokens moved to their own file has none yet.
+  const tokens = files.tokens !== undefined && existsSync(files.tokens) ? files.tokens : undefined;
+  for (const path of [
+    eventsCopy,
+    keysCopy,
+    configCopy,
+    tokensCopy,
+    join(directory, MANIFEST_FILE),
+  ]) {
     if (existsSync(path)) throw new Error(`${path} exists: a backup is never written over another`);
   }
   const createdAt = (options.now ?? (() => new Date()))().toISOString();
@@ -93,6 +112,7 @@ export const backupLedger = async (
     snapshot(files.events, eventsCopy);
     snapshot(files.keys, keysCopy);
     if (files.config !== undefined) copyFilePrivately(files.config, configCopy);
+    if (tokens !== undefined) snapshot(tokens, tokensCopy);
     syncToDisk(directory);
     const manifest: BackupManifest = {
       format: "leadledger-backup",
@@ -119,6 +139,16 @@ export const backupLedger = async (
               bytes: statSync(configCopy).size,
             },
           }),
+      ...(tokens === undefined
+        ? {}
+        : {
+            tokens: {
+              file: TOKENS_BACKUP_FILE,
+              sha256: sha256OfFile(tokensCopy),
+              bytes: statSync(tokensCopy).size,
+              tokenCount: countTokens(tokensCopy),
+            },
+          }),
     };
     writeFileAtomically(join(directory, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return E.right(manifest);
@@ -126,6 +156,7 @@ export const backupLedger = async (
     rmSync(eventsCopy, { force: true });
     rmSync(keysCopy, { force: true });
     rmSync(configCopy, { force: true });
+    rmSync(tokensCopy, { force: true });
     const unavailable = unavailableFrom(error);
     if (unavailable === undefined) throw error;
     return E.left(unavailable);

@@ -9,6 +9,8 @@ export const EVENTS_BACKUP_FILE = "events.sqlite";
 export const KEYS_BACKUP_FILE = "keys.sqlite";
 /** The copy of the file holding the ledger secret (`LedgerFiles.config`) inside a backup. */
 export const CONFIG_BACKUP_FILE = "config.json";
+/** The copy of the API tokens' file (`LedgerFiles.tokens`) inside a backup. */
+export const TOKENS_BACKUP_FILE = "tokens.sqlite";
 
 /** What a backup directory holds, written last so that a backup without one is unfinished. */
 export interface BackupManifest {
@@ -45,6 +47,17 @@ export interface BackupManifest {
     readonly bytes: number;
     /** Set once the copy was erased with the key copy, at the end of its retention. */
     readonly expiredAt?: string;
+  };
+  /**
+   * The copy of the API tokens' file (hashes only); absent when the ledger had none and in
+   * backups taken before tokens were kept in a file of their own.
+   */
+  readonly tokens?: {
+    readonly file: string;
+    readonly sha256: string;
+    readonly bytes: number;
+    /** How many tokens it holds, revoked and expired ones included. */
+    readonly tokenCount: number;
   };
 }
 

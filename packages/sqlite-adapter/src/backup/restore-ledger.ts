@@ -67,6 +67,15 @@ export const restoreLedger = async (
   if (request.to.config !== undefined && existsSync(request.to.config)) {
     return E.left({ code: "restore.target-exists", path: request.to.config });
   }
+  if (request.to.tokens !== undefined) {
+    for (const file of [
+      request.to.tokens,
+      `${request.to.tokens}-wal`,
+      `${request.to.tokens}-shm`,
+    ]) {
+      if (existsSync(file)) return E.left({ code: "restore.target-exists", path: file });
+    }
+  }
   const verification = await verifyBackup(request.from, request.verify);
   if (!verification.ok) {
     return E.left({ code: "restore.backup-damaged", from: request.from, verification });
@@ -93,6 +102,13 @@ export const restoreLedger = async (
   installCopy(join(keysFrom, keysManifest.keys.file), request.to.keys);
   if (request.to.config !== undefined && keysManifest.config !== undefined) {
     installCopy(join(keysFrom, keysManifest.config.file), request.to.config);
+  }
+  // The tokens as they stood at the newer backup, like the secret; the events' own backup's
+  // when the newer one holds none.
+  const tokensFrom = keysManifest.tokens === undefined ? request.from : keysFrom;
+  const tokensCopy = readManifest(tokensFrom).tokens;
+  if (request.to.tokens !== undefined && tokensCopy !== undefined) {
+    installCopy(join(tokensFrom, tokensCopy.file), request.to.tokens);
   }
   return E.right({ eventCount: verification.eventCount });
 };

@@ -227,6 +227,32 @@ const verifyKeysFile = (
   }
 };
 
+const verifyTokensFile = (
+  file: string,
+  expected: { readonly tokenCount: number },
+): BackupProblem[] => {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const problems = integrityProblems(db, file);
+    const count = db.prepare<[], number>("SELECT COUNT(*) FROM api_tokens").pluck().get() ?? 0;
+    if (count !== expected.tokenCount) {
+      problems.push({
+        kind: "count-mismatch",
+        file,
+        what: "tokens",
+        expected: expected.tokenCount,
+        actual: count,
+      });
+    }
+    return problems;
+  } catch (error) {
+    return [{ kind: "database-unreadable", file, message: messageOf(error) }];
+  } finally {
+    db?.close();
+  }
+};
+
 const checksumProblems = (file: string, expected: string): BackupProblem[] => {
   if (!existsSync(file)) return [{ kind: "file-missing", file }];
   const actual = sha256OfFile(file);
@@ -294,6 +320,12 @@ const verifyBackupDirectory = (directory: string, options: VerifyOptions): Backu
     // The ledger secret's file: a restore installs it as it was backed up, or not at all.
     const configFile = join(directory, manifest.config.file);
     problems.push(...checksumProblems(configFile, manifest.config.sha256));
+  }
+  if (manifest.tokens !== undefined) {
+    // The API tokens' hashes: a restore installs them as they were, or not at all.
+    const tokensFile = join(directory, manifest.tokens.file);
+    problems.push(...checksumProblems(tokensFile, manifest.tokens.sha256));
+    if (existsSync(tokensFile)) problems.push(...verifyTokensFile(tokensFile, manifest.tokens));
   }
   return {
     ok: problems.length === 0,
