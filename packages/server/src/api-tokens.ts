@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Actor, ActorRecord } from "@leadledger/core";
-import type { Authenticate } from "@leadledger/http-adapter";
+import { ActorRecord } from "@leadledger/core";
 import type { FastifyRequest } from "fastify";
-import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 
-/** One API token as it is stored: who it acts as, and the SHA-256 of the token, never the token. */
+/**
+ * One API token as `config.json` held it before the token store (tokens/): who it acts as,
+ * and the SHA-256 of the token, never the token. Read only to move such tokens into the store.
+ */
 export const ApiTokenRecord = t.strict(
   {
     name: t.string,
@@ -33,18 +34,4 @@ export const bearerTokenOf = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
   if (typeof header !== "string") return undefined;
   return BEARER.exec(header)?.[1];
-};
-
-/**
- * Authenticates `Authorization: Bearer <token>` against stored token hashes. Looking a
- * hash up leaks nothing an attacker can use: it is the hash of what they sent.
- */
-export const bearerTokenAuthentication = (records: readonly ApiTokenRecord[]): Authenticate => {
-  const actors = new Map<string, Actor>(records.map((record) => [record.sha256, record.actor]));
-  return (request) => {
-    const token = bearerTokenOf(request);
-    if (token === undefined) return E.left({ code: "auth.missing-token" });
-    const actor = actors.get(hashApiToken(token));
-    return actor === undefined ? E.left({ code: "auth.unknown-token" }) : E.right(actor);
-  };
 };

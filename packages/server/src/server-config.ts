@@ -16,6 +16,10 @@ export const ServerConfigFile = t.strict(
     version: t.literal(1),
     /** The ledger secret, base64: keyed hashes of phones and e-mails derive from it. */
     secret: t.string,
+    /**
+     * API tokens' hashes, as first start writes them: each start moves them into
+     * `tokens.sqlite` and leaves this empty (tokens/server-tokens.ts).
+     */
     tokens: t.array(ApiTokenRecord),
     /** The moment the demo data is laid out from, so a re-run after a crash repeats it exactly. */
     demoAnchor: t.union([t.number, t.null]),

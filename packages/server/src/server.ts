@@ -34,7 +34,6 @@ import {
 } from "@leadledger/sqlite-adapter";
 import Fastify, { type FastifyInstance } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
-import { bearerTokenAuthentication } from "./api-tokens.js";
 import { dataDirectoryFiles } from "./data-directory.js";
 import { DEMO_HISTORY_DAYS, demoCommands, seedDemoLeads } from "./demo-leads.js";
 import { foundingPeople, joinUnknownPeople } from "./organisation-on-start.js";
@@ -46,6 +45,8 @@ import {
   loadOrCreateServerConfig,
   saveServerConfig,
 } from "./server-config.js";
+import { currentActorFromDirectory } from "./tokens/current-actor.js";
+import { openServerTokens, type ServerTokens } from "./tokens/server-tokens.js";
 
 /** How the standalone server runs. Only `dataDir` is required. */
 export interface ServerConfig {
@@ -323,12 +324,26 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
   app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/docs", 302));
 
   const perMinute = config.rateLimitPerMinute ?? 6_000;
+  // Each request's token is looked up in the data directory's token store, so that a
+  // revocation through any process on it is honoured by all (docs/operations.md, "API tokens").
+  let tokens: ServerTokens;
+  try {
+    tokens = await openServerTokens({
+      dataDir: config.dataDir,
+      currentActorOf: currentActorFromDirectory(directory),
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  app.addHook("onClose", () => tokens.close());
   await app.register(leadLedgerRoutes, {
     ledger,
     readModel: runner,
     directory,
     organisation,
-    authenticate: bearerTokenAuthentication(settings.tokens),
+    authenticate: tokens.authenticate,
+    tokenAdministration: tokens.administration,
     utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
     ...(perMinute > 0 ? { rateLimit: { max: perMinute, windowMs: 60_000 } } : {}),
   });

@@ -1,4 +1,5 @@
 import type { IssuedToken } from "./server-config.js";
+import { DEFAULT_TOKEN_DAYS } from "./tokens/token-expiry.js";
 
 const COLUMNS = ["actor", "role", "department", "token", "holder"] as const;
 
@@ -22,7 +23,7 @@ export const tokenTable = (issued: readonly IssuedToken[]): string => {
   const line = (cells: readonly string[]) =>
     `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ")}`;
   return [
-    "API tokens (shown once; only their SHA-256 is stored in config.json):",
+    `API tokens (shown once; only their SHA-256 is stored, in tokens.sqlite; they expire in ${DEFAULT_TOKEN_DAYS} days, and \`leadledger tokens\` issues, rotates and revokes them):`,
     line(COLUMNS),
     ...rows.map(line),
   ].join("\n");

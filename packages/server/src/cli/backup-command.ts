@@ -78,7 +78,12 @@ export const backup = async (io: CliIo, dir: string, dataDir: string): Promise<E
   const poll = setInterval(() => {
     bar.update(sizeOf(join(target, EVENTS_BACKUP_FILE)) + sizeOf(join(target, KEYS_BACKUP_FILE)));
   }, POLL_MS);
-  const ledgerFiles = { events: files.events, keys: files.keys, config: files.config };
+  const ledgerFiles = {
+    events: files.events,
+    keys: files.keys,
+    config: files.config,
+    ...(files.tokens === undefined ? {} : { tokens: files.tokens }),
+  };
   const done = await runLedgerTask({ kind: "backup", files: ledgerFiles, directory: target });
   clearInterval(poll);
   if (E.isLeft(done)) return commandFailure(io, "backup", done.left);
@@ -98,6 +103,7 @@ export const backup = async (io: CliIo, dir: string, dataDir: string): Promise<E
       `  events: ${count(manifest.events.eventCount)} in ${count(manifest.events.streamCount)} streams, up to position ${manifest.events.lastPosition} (${formatMegabytes(manifest.events.bytes)} MB)`,
       `  keys:   ${count(manifest.keys.activeCount)} active, ${count(manifest.keys.destroyedCount)} destroyed by erasure`,
       `  ${manifest.config === undefined ? "no config.json" : "config.json (the ledger secret)"}`,
+      `  ${manifest.tokens === undefined ? "no tokens.sqlite" : `tokens.sqlite: ${count(manifest.tokens.tokenCount)} API tokens (hashes only)`}`,
       "It holds every lead's key and the secret: keep it as private as the data directory.",
       `Check it with: leadledger verify ${target}`,
       "",

@@ -40,6 +40,7 @@ describe("backup → verify → restore through the CLI", () => {
       "events.sqlite",
       "keys.sqlite",
       "manifest.json",
+      "tokens.sqlite",
     ]);
     expect(statSync(backup).mode & 0o777).toBe(0o700);
 
@@ -61,7 +62,7 @@ describe("backup → verify → restore through the CLI", () => {
     expect(restored.code).toBe(0);
     expect(restored.stdout).toMatch(/^restored \d+ events into /m);
     expect(restored.stdout).toContain("re-apply every purge made since");
-    for (const file of ["events.sqlite", "keys.sqlite", "config.json"]) {
+    for (const file of ["events.sqlite", "keys.sqlite", "config.json", "tokens.sqlite"]) {
       expect(statSync(join(target, file)).mode & 0o777).toBe(0o600);
     }
     expect(readFileSync(join(target, "config.json"))).toEqual(

@@ -4,7 +4,7 @@ import { runCli } from "./cli-run.test-fixture.js";
 // Every command says what it does, its arguments and its exit codes; a mistake in the
 // command line is answered in a line or two and exit code 2, never with a stack trace.
 
-const COMMANDS = ["serve", "backup", "verify", "restore", "rebuild", "doctor"] as const;
+const COMMANDS = ["serve", "backup", "verify", "restore", "rebuild", "doctor", "tokens"] as const;
 const STACK_FRAME = /^\s+at /m;
 
 describe("leadledger --help", () => {
@@ -57,6 +57,9 @@ describe("mistakes in the command line", () => {
     ],
     [["rebuild", "--data-dir", "/nonexistent/data"], /does not exist/],
     [["doctor", "--data-dir", "/nonexistent/data"], /does not exist/],
+    [["tokens", "issue", "--data-dir", "/tmp"], /required option '--person <id>' not specified/],
+    [["tokens", "revoke"], /missing required argument 'tokenId'/],
+    [["tokens", "list", "--data-dir", "/nonexistent/data"], /does not exist/],
   ])("leadledger %j exits 2 with a line that says why", async (argv, why) => {
     const run = await runCli(...argv);
     expect(run.code).toBe(2);

@@ -8,6 +8,7 @@ import { definePeopleCommand } from "./people-command.js";
 import { defineRebuildCommand } from "./rebuild-command.js";
 import { defineRestoreCommand } from "./restore-command.js";
 import { defineServeCommand } from "./serve-command.js";
+import { defineTokensCommand } from "./tokens-command.js";
 import { defineVerifyCommand } from "./verify-command.js";
 
 // Two levels up from src/cli/ and from dist/cli/ alike.
@@ -56,6 +57,7 @@ export const runLeadledger = async (
     defineRestoreCommand,
     defineRebuildCommand,
     defineDoctorCommand,
+    defineTokensCommand,
     definePeopleCommand,
   ]) {
     define(program, io, finish);

@@ -112,7 +112,12 @@ export const restore = async (
       kind: "restore",
       from: from.right.path,
       keysFrom: keysFrom.right.path === from.right.path ? undefined : keysFrom.right.path,
-      to: { events: files.events, keys: files.keys, config: files.config },
+      to: {
+        events: files.events,
+        keys: files.keys,
+        config: files.config,
+        ...(files.tokens === undefined ? {} : { tokens: files.tokens }),
+      },
       options: {
         ...(secret !== undefined && E.isRight(secret) ? { secret: secret.right } : {}),
         ...(checkpoints === undefined ? {} : { checkpoints }),
