@@ -439,3 +439,136 @@ describe("authorization matrix: the organisation", () => {
     },
   );
 });
+
+// The worklist (issue 14): names and main contacts are opened only for leads in the
+// caller's scope, and a search never finds, counts or names a lead outside it. 200 means
+// "the lead is in the answer, named", 404 "it is not, and not counted".
+type WorklistAction =
+  | "list leads with names"
+  | "search by name"
+  | "search by phone"
+  | "search by e-mail"
+  | "follow-ups with names";
+
+const WORKLIST_MATRIX: Record<WorklistAction, Record<Role, readonly [number, number, number]>> = {
+  "list leads with names": {
+    rep: [200, 404, 404],
+    head: [200, 200, 404],
+    executive: [200, 200, 200],
+  },
+  "search by name": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "search by phone": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "search by e-mail": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "follow-ups with names": {
+    rep: [200, 404, 404],
+    head: [200, 200, 404],
+    executive: [200, 200, 200],
+  },
+};
+
+let named = 0;
+/** A lead of `owner` with a name, phone and e-mail of its own; the name is what a search finds. */
+const namedLeadOf = async (owner: Owner) => {
+  named++;
+  const name = `矩阵华东${named}号公司`;
+  const phone = `+86 137${String(30_000_000 + named).slice(-8)}`;
+  const email = `Matrix.${named}@Example.CN`;
+  const body = uniqueCaptureBody(owner);
+  const created = await t.app.inject({
+    method: "POST",
+    url: "/leads",
+    headers: as("executive"),
+    payload: {
+      ...body,
+      party: { ...(body.party as object), companyName: name },
+      contact: { ...(body.contact as object), phone, email },
+    },
+  });
+  expect(created.statusCode).toBe(201);
+  const { leadId, position } = created.json<{ leadId: string; position: string }>();
+  return { leadId, position, name, phone, email };
+};
+
+const performOnWorklist = async (
+  action: WorklistAction,
+  actor: ActorName,
+  owner: Owner,
+): Promise<number> => {
+  const lead = await namedLeadOf(owner);
+  const page = async (query: string) => {
+    const response = await t.app.inject({
+      url: `/leads?${query}&limit=500&minPosition=${lead.position}`,
+      headers: as(actor),
+    });
+    expect(response.statusCode).toBe(200);
+    const answer = response.json<{
+      items: { leadId: string; displayName: string | null; mainContact: unknown }[];
+      total: number;
+    }>();
+    // Counted exactly when listed: nothing out of scope is counted.
+    expect(answer.total).toBe(answer.items.length);
+    const row = answer.items.find((item) => item.leadId === lead.leadId);
+    if (row === undefined) return 404;
+    expect(row.displayName).toBe(lead.name);
+    return 200;
+  };
+  switch (action) {
+    case "list leads with names": {
+      // The list narrowed to the owner's leads: rows of leads in reach are all named, but
+      // those purged by other cells.
+      const response = await t.app.inject({
+        url: `/leads?owner=${owner.repId}&department=${owner.department}&limit=500&minPosition=${lead.position}`,
+        headers: as(actor),
+      });
+      const items: { leadId: string; displayName: string | null; redacted: boolean }[] =
+        response.json().items;
+      for (const item of items) expect(item.displayName === null).toBe(item.redacted);
+      const row = items.find((item) => item.leadId === lead.leadId);
+      if (row === undefined) return 404;
+      expect(row.displayName).toBe(lead.name);
+      return 200;
+    }
+    case "search by name":
+      return page(`q=${encodeURIComponent(lead.name.slice(2))}`);
+    case "search by phone":
+      return page(`phone=${encodeURIComponent(lead.phone.replace(/ /g, "-"))}`);
+    case "search by e-mail":
+      return page(`email=${encodeURIComponent(lead.email.toLowerCase())}`);
+    case "follow-ups with names": {
+      const response = await t.app.inject({
+        url: `/views/follow-ups?horizonHours=8760&limit=1000&minPosition=${lead.position}`,
+        headers: as(actor),
+      });
+      expect(response.statusCode).toBe(200);
+      const leads: { leadId: string; displayName: string | null }[] = response
+        .json<{ owners: { leads: { leadId: string; displayName: string | null }[] }[] }>()
+        .owners.flatMap((o) => o.leads);
+      const row = leads.find((item) => item.leadId === lead.leadId);
+      if (row === undefined) return 404;
+      expect(row.displayName).toBe(lead.name);
+      return 200;
+    }
+  }
+};
+
+const worklistCells = (Object.keys(WORKLIST_MATRIX) as WorklistAction[]).flatMap((action) =>
+  (Object.keys(ACTOR_OF) as Role[]).flatMap((role) =>
+    RELATIONS.map((relation, index) => ({
+      action,
+      role,
+      relation,
+      expected: WORKLIST_MATRIX[action][role][index] as number,
+    })),
+  ),
+);
+
+describe("authorization matrix: names and search", () => {
+  it.each(worklistCells)(
+    "$role · $action · $relation → $expected",
+    async ({ action, role, relation, expected }) => {
+      expect(await performOnWorklist(action, ACTOR_OF[role], OWNERS[role][relation])).toBe(
+        expected,
+      );
+    },
+  );
+});

@@ -27,7 +27,10 @@ const matcherArbitrary = fc.constantFrom(
   (_row: LeadSummary) => false,
 );
 
-/** What the route did before: sort every row, skip to the cursor, filter, take a page. */
+/**
+ * What the route did before: sort every row, skip to the cursor, filter, take a page; and
+ * the total, every matching row wherever the cursor stands.
+ */
 const byFullSort = (
   rows: readonly LeadSummary[],
   after: LeadCursor | undefined,
@@ -37,11 +40,15 @@ const byFullSort = (
   const kept = [...rows]
     .sort(listOrder)
     .filter((row) => (after === undefined || listOrder(after, row) < 0) && matches(row));
-  return { items: kept.slice(0, limit), more: kept.length > limit };
+  return {
+    items: kept.slice(0, limit),
+    more: kept.length > limit,
+    total: rows.filter(matches).length,
+  };
 };
 
 describe("leadPage", () => {
-  it("gives the page a full sort would, from any cursor", () => {
+  it("gives the page a full sort would, from any cursor, and the same total on every page", () => {
     fc.assert(
       fc.property(
         rowsArbitrary,

@@ -7,10 +7,12 @@ export interface LeadCursor {
   readonly leadId: string;
 }
 
-/** One page of the lead list, and whether more leads follow it. */
+/** One page of the lead list, whether more leads follow it, and how many match in all. */
 export interface LeadPage {
   readonly items: readonly LeadSummary[];
   readonly more: boolean;
+  /** Every row `matches` keeps, before the cursor and after it: the same on every page. */
+  readonly total: number;
 }
 
 /**
@@ -47,11 +49,16 @@ export const leadPage = (
   const first = rows[0];
   const last = rows[rows.length - 1];
   const backwards = first !== undefined && last !== undefined && listOrder(first, last) > 0;
+  let total = 0;
   for (let n = 0; n < rows.length; n++) {
     const row = rows[backwards ? rows.length - 1 - n : n] as LeadSummary;
+    // Counted in the same pass: the total costs one call of `matches` per row before the
+    // cursor, and none more after it.
+    if (!query.matches(row)) continue;
+    total++;
     if (after !== undefined && listOrder(after, row) >= 0) continue;
-    if (query.matches(row)) best.push(row);
+    best.push(row);
   }
   const kept = best.consume() as LeadSummary[];
-  return { items: kept.slice(0, query.limit), more: kept.length > query.limit };
+  return { items: kept.slice(0, query.limit), more: kept.length > query.limit, total };
 };

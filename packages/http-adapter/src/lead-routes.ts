@@ -1,12 +1,26 @@
 import { type HistoryVerification, LeadId } from "@leadledger/core";
-import { canSee, type LeadSummary } from "@leadledger/projections";
+import {
+  canSee,
+  type LeadSummary,
+  normaliseSearchText,
+  type OpenedCard,
+  type Worklist,
+  type WorklistSearch,
+} from "@leadledger/projections";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { type LeadCursor, leadPage } from "./lead-page.js";
+import { searchPage } from "./lead-search-page.js";
 import { matchesToBeConfirmed } from "./open-fields-filter.js";
-import { invalidInput, problemOfLeadError, sendProblem } from "./problem.js";
+import {
+  httpProblem,
+  invalidInput,
+  type ProblemDetails,
+  problemOfLeadError,
+  sendProblem,
+} from "./problem.js";
 import {
   decodePathAndQuery,
   decodeRequestPart,
@@ -22,7 +36,13 @@ import {
   summaryRepresentation,
 } from "./representations.js";
 import { addAnswerSchemas, jsonAnswer, PROBLEM_RESPONSES } from "./response-schemas.js";
-import { type RouteContext, sendJson } from "./route-context.js";
+import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+import {
+  cardsOfScopedRows,
+  ownerNamesOf,
+  worklistFactsOf,
+  worklistUnavailable,
+} from "./worklist-facts.js";
 
 /** A cursor that is not one this list handed out: in words, with the codec's name. */
 const BAD_CURSOR = {
@@ -31,7 +51,82 @@ const BAD_CURSOR = {
   type: "Cursor",
 };
 
+/** A name query of spaces and invisible characters only: it would match every lead. */
+const BLANK_NAME_QUERY = {
+  path: "query.q",
+  expected: "a part of the company's or the person's name with at least one visible character",
+  type: "NameQuery",
+};
+
 const DEFAULT_PAGE = 50;
+
+/** The search a list query asks for, if any. */
+const searchOf = (query: {
+  readonly q?: string;
+  readonly phone?: string;
+  readonly email?: string;
+}): WorklistSearch | undefined =>
+  query.q === undefined && query.phone === undefined && query.email === undefined
+    ? undefined
+    : {
+        ...(query.q === undefined ? {} : { name: query.q }),
+        ...(query.phone === undefined ? {} : { phone: query.phone }),
+        ...(query.email === undefined ? {} : { email: query.email }),
+      };
+
+/** A page of the list with its total and the cards of its rows. */
+interface FoundPage {
+  readonly items: readonly LeadSummary[];
+  readonly more: boolean;
+  readonly total: number;
+  readonly totalIsEstimate: boolean;
+  readonly cards: ReadonlyMap<string, OpenedCard>;
+}
+
+interface PageQuery {
+  readonly after: LeadCursor | undefined;
+  readonly limit: number;
+  /** The caller's scope and the list's filters. */
+  readonly matches: (row: LeadSummary) => boolean;
+}
+
+/** The list without a search: its page in turn, then the cards of that page's rows only. */
+const listPage = async (
+  context: RouteContext,
+  rows: SummaryRows,
+  query: PageQuery,
+): Promise<E.Either<ProblemDetails, FoundPage>> => {
+  const page = await context.inTurn(() => leadPage(rows, query));
+  const cards = await cardsOfScopedRows(context, page.items);
+  if (E.isLeft(cards)) return cards;
+  return E.right({ ...page, totalIsEstimate: false, cards: cards.right });
+};
+
+/**
+ * A search: the leads indexed under the search's terms, kept to the caller's scope and the
+ * list's filters before any card is opened, then checked card by card in list order.
+ */
+const searchedPage = async (
+  worklist: Worklist,
+  rows: SummaryRows,
+  search: WorklistSearch,
+  query: PageQuery,
+): Promise<E.Either<ProblemDetails, FoundPage>> => {
+  const prepared = worklist.prepare(search);
+  const candidates = await worklist.candidates(prepared);
+  if (E.isLeft(candidates)) return E.left(worklistUnavailable(candidates.left));
+  const indexed = candidates.right;
+  const scoped =
+    indexed.size === 0 ? [] : rows.filter((row) => indexed.has(row.leadId) && query.matches(row));
+  const page = await searchPage({
+    after: query.after,
+    limit: query.limit,
+    candidates: scoped,
+    open: (leadIds) => worklist.openCards(leadIds),
+    isMatch: (card) => worklist.matches(card, prepared),
+  });
+  return E.isLeft(page) ? E.left(worklistUnavailable(page.left)) : page;
+};
 
 const encodeCursor = (row: LeadSummary): string =>
   Buffer.from(`${row.acquiredAt}/${row.leadId}`, "utf8").toString("base64url");
@@ -67,9 +162,9 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       schema: {
         tags: ["leads"],
         operationId: "listLeads",
-        summary: "List the leads the caller may see (from the read model, no personal data)",
+        summary: "List and search the leads the caller may see, with their names",
         description:
-          "Newest acquisitions first. Pass `nextCursor` back as `cursor` for the next page. `stage` is one of the stages of docs/metrics.md §1 (`new`, `contacted`, `visited`, `converted`, `purged`), as `GET /leads/{id}` and the pipeline name them.",
+          "Newest acquisitions first. Pass `nextCursor` back as `cursor` for the next page; `total` counts every lead the query finds. `stage` is one of the stages of docs/metrics.md §1 (`new`, `contacted`, `visited`, `converted`, `purged`), as `GET /leads/{id}` and the pipeline name them. Each row carries the lead's display name and main contact (opened only for leads in the caller's scope; `redacted` after a purge) and the owner's display name. Search: `q` finds a part of the company's or the person's name (spaces and letter case aside), `phone` and `email` a number or address exactly as duplicate detection compares them; a purged lead is never found. A server without a search index answers a search 501 `search.unavailable`.",
         querystring: withPropertyExamples(querySchema(ListLeadsQuery), {
           stage: "contacted",
           limit: 20,
@@ -93,27 +188,48 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
           return sendProblem(reply, invalidInput([BAD_CURSOR]));
         }
       }
+      const search = searchOf(q);
+      if (search !== undefined) {
+        if (context.worklist === undefined) {
+          return sendProblem(reply, httpProblem("search.unavailable"));
+        }
+        if (search.name !== undefined && normaliseSearchText(search.name) === "") {
+          return sendProblem(reply, invalidInput([BLANK_NAME_QUERY]));
+        }
+      }
       const waited = await context.readYourWrites(q.minPosition);
       if (E.isLeft(waited)) return sendProblem(reply, waited.left);
       const rows = context.readModel.summaries();
-      const { items, more } = await context.inTurn(() =>
-        leadPage(rows, {
-          after: cursor,
-          limit: q.limit ?? DEFAULT_PAGE,
-          matches: (row) =>
-            canSee(actor, row) &&
-            (q.owner === undefined || row.ownerId === q.owner) &&
-            (q.department === undefined || row.department === q.department) &&
-            (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
-            (q.stage === undefined || row.stage === q.stage) &&
-            (q.channel === undefined || row.channel === q.channel) &&
-            matchesToBeConfirmed(row, q.toBeConfirmed),
-        }),
-      );
+      const limit = q.limit ?? DEFAULT_PAGE;
+      const matches = (row: LeadSummary): boolean =>
+        canSee(actor, row) &&
+        (q.owner === undefined || row.ownerId === q.owner) &&
+        (q.department === undefined || row.department === q.department) &&
+        (q.grade === undefined || (row.grade ?? "ungraded") === q.grade) &&
+        (q.stage === undefined || row.stage === q.stage) &&
+        (q.channel === undefined || row.channel === q.channel) &&
+        matchesToBeConfirmed(row, q.toBeConfirmed);
+      const found =
+        search === undefined || context.worklist === undefined
+          ? await listPage(context, rows, { after: cursor, limit, matches })
+          : await searchedPage(context.worklist, rows, search, { after: cursor, limit, matches });
+      if (E.isLeft(found)) return sendProblem(reply, found.left);
+      const { items, more, total, totalIsEstimate, cards } = found.right;
+      const owners = await ownerNamesOf(context, items);
+      if (E.isLeft(owners)) return sendProblem(reply, owners.left);
       const last = items[items.length - 1];
       return sendJson(reply, 200, {
-        items: items.map(summaryRepresentation),
+        items: items.map((row) => ({
+          ...summaryRepresentation(row),
+          ...worklistFactsOf(
+            row.stage === "purged",
+            cards.get(row.leadId),
+            owners.right.get(row.ownerId) ?? null,
+          ),
+        })),
         nextCursor: more && last !== undefined ? encodeCursor(last) : null,
+        total,
+        totalIsEstimate,
       });
     },
   );

@@ -1,5 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import type { Actor, Directory, LeadLedger, Organisation } from "@leadledger/core";
+import type { Worklist } from "@leadledger/projections";
 import type { FastifyPluginAsync } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import * as E from "fp-ts/lib/Either.js";
@@ -31,6 +32,12 @@ export interface LeadLedgerRoutesOptions {
    * people (docs/organisation.md, "Over HTTP"); without it those routes are not served.
    */
   readonly organisation?: Organisation;
+  /**
+   * The leads' sealed cards and search index (docs/privacy.md, "Search"): with it, lists
+   * carry the leads' display names and main contacts and `GET /leads` searches by name,
+   * phone and e-mail; without it those fields are `null` and a search answers 501.
+   */
+  readonly worklist?: Worklist;
   /**
    * Issues, lists, revokes and rotates API tokens: with it, executives manage them over
    * `/tokens` (docs/http.md, "API tokens"); without it those routes are not served.
@@ -68,6 +75,7 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
     ledger: options.ledger,
     readModel: options.readModel,
     directory: options.directory,
+    worklist: options.worklist,
     clock,
     utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 5_000,

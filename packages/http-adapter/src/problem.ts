@@ -47,7 +47,8 @@ export type HttpProblemCode =
   | "http.rate-limited"
   | "http.internal"
   | "projection.wait-timed-out"
-  | "projection.stopped";
+  | "projection.stopped"
+  | "search.unavailable";
 
 const DOMAIN: Record<LeadErrorCode, { readonly status: number; readonly title: string }> = {
   "input.invalid": { status: 400, title: "The request is not well-formed" },
@@ -149,6 +150,10 @@ const HTTP: Record<HttpProblemCode, { readonly status: number; readonly title: s
     title: "The read model has not reached minPosition yet; try again",
   },
   "projection.stopped": { status: 503, title: "The read model is shutting down" },
+  "search.unavailable": {
+    status: 501,
+    title: "This server keeps no search index: list without q, phone or email",
+  },
 };
 
 /** Every stable code a problem may carry: a client can key on each. */

@@ -162,6 +162,31 @@ const ReportBreakdown = {
   utcOffsetMinutes: UtcOffset,
 };
 
+/** A search's text: at most `max` characters, and more than spaces. */
+const searchText = (name: string, max: number, expected: string) =>
+  withJsonSchema(
+    withExpectation(
+      t.refinement(
+        t.string,
+        (s): s is string => s.trim() !== "" && s.length <= max,
+        name,
+      ) as t.Type<string, string, unknown>,
+      expected,
+    ),
+    { type: "string", minLength: 1, maxLength: max },
+  );
+
+/** The search parameters of `GET /leads` (docs/http.md, "Search"). */
+const SEARCH = {
+  q: searchText(
+    "NameQuery",
+    100,
+    "a part of the company's or the person's name, 1 to 100 characters, like 华东",
+  ),
+  phone: searchText("PhoneQuery", 40, "a phone number in any format, like +86 138 0013 8000"),
+  email: searchText("EmailQuery", 254, "an e-mail address, like wang@example.cn"),
+};
+
 /** `GET /leads`. */
 export const ListLeadsQuery = t.partial({
   ...MinPosition,
@@ -175,6 +200,7 @@ export const ListLeadsQuery = t.partial({
   toBeConfirmed: t.keyof({ true: null, false: null }, "ToBeConfirmedFilter"),
   limit: integerText("Limit", 1, 500),
   cursor: t.string,
+  ...SEARCH,
 });
 
 /** `GET /leads/{id}`. */

@@ -26,6 +26,7 @@ import {
 import type { LeadStage } from "@leadledger/projections";
 import * as t from "io-ts";
 import { type JsonSchema, withJsonSchema } from "./json-schema.js";
+import { WorklistFactsAnswer } from "./worklist-answer.js";
 
 // What the routes answer, as io-ts codecs: representations.ts types its functions with
 // them, so the compiler holds each answer to its codec, and response-schemas.ts turns them
@@ -230,9 +231,25 @@ export const SummaryAnswer = t.type({
 });
 export type SummaryAnswer = t.TypeOf<typeof SummaryAnswer>;
 
-/** What `GET /leads` answers: a page of summaries, newest acquisition first. */
+/**
+ * What `GET /leads` answers: a page of summaries with the worklist's names, newest
+ * acquisition first, and how many leads the query finds in all.
+ */
 export const SummaryPageAnswer = t.type({
-  items: t.readonlyArray(SummaryAnswer),
+  items: t.readonlyArray(t.intersection([SummaryAnswer, WorklistFactsAnswer])),
   nextCursor: orNull(text("Cursor", { description: "pass it back as `cursor`" })),
+  total: withJsonSchema(new t.Type(Count.name, Count.is, Count.validate, Count.encode), {
+    type: "integer",
+    minimum: 0,
+    description: "every lead the query finds, on all pages; an estimate when `totalIsEstimate`",
+  }),
+  totalIsEstimate: withJsonSchema(
+    new t.Type("TotalIsEstimate", t.boolean.is, t.boolean.validate, t.identity),
+    {
+      type: "boolean",
+      description:
+        "`true` when a search by name had more candidates than it checks in full: `total` is then the share of matches among those checked, applied to all",
+    },
+  ),
 });
 export type SummaryPageAnswer = t.TypeOf<typeof SummaryPageAnswer>;

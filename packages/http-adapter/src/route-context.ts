@@ -1,5 +1,5 @@
 import type { Actor, Directory, GlobalPosition, LeadLedger } from "@leadledger/core";
-import type { LeadSummary, ProjectionRunner } from "@leadledger/projections";
+import type { LeadSummary, ProjectionRunner, Worklist } from "@leadledger/projections";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import { httpProblem, type ProblemDetails } from "./problem.js";
@@ -18,13 +18,22 @@ export interface RouteContext {
    * display name from it. Without it they carry ids only.
    */
   readonly directory: Directory | undefined;
+  /**
+   * The leads' sealed cards and search index, when the embedder gives them: lists then
+   * carry names and main contacts, and `GET /leads` searches. Without it, those are `null`
+   * and a search is answered `search.unavailable`.
+   */
+  readonly worklist: Worklist | undefined;
   /** Epoch milliseconds: defaults for business times and "now" of the views. */
   readonly clock: () => number;
   /** Calendar of the views' periods when a query names none, minutes east of UTC. */
   readonly utcOffsetMinutes: number;
   /** The actor the authentication hook found for this request (`request.leadLedgerActor`). */
   actorOf(request: FastifyRequest): Actor;
-  /** Waits until the read model includes `minPosition`; a problem if it does not in time. */
+  /**
+   * Waits until the read model (and the worklist, when there is one) includes
+   * `minPosition`; a problem if it does not in time.
+   */
   readYourWrites(minPosition: GlobalPosition | undefined): Promise<E.Either<ProblemDetails, void>>;
   /**
    * Runs work over every row of the read model in its turn (see turn-queue.ts): the views
@@ -38,6 +47,7 @@ export const routeContext = (deps: {
   readonly ledger: LeadLedger;
   readonly readModel: ReadModelSource;
   readonly directory?: Directory | undefined;
+  readonly worklist?: Worklist | undefined;
   readonly clock: () => number;
   readonly utcOffsetMinutes: number;
   readonly readYourWritesTimeoutMs: number;
@@ -45,6 +55,7 @@ export const routeContext = (deps: {
   ledger: deps.ledger,
   readModel: deps.readModel,
   directory: deps.directory,
+  worklist: deps.worklist,
   clock: deps.clock,
   utcOffsetMinutes: deps.utcOffsetMinutes,
   inTurn: createTurnQueue(),
@@ -59,7 +70,20 @@ export const routeContext = (deps: {
     const waited = await deps.readModel.waitFor(minPosition, {
       timeoutMs: deps.readYourWritesTimeoutMs,
     });
-    if (E.isRight(waited)) return waited;
+    // The names and the search index of a write just made, as its rows.
+    if (E.isRight(waited)) {
+      const indexed =
+        deps.worklist === undefined ||
+        (await deps.worklist.waitFor(minPosition, deps.readYourWritesTimeoutMs));
+      return indexed
+        ? waited
+        : E.left(
+            httpProblem("projection.wait-timed-out", {
+              minPosition: minPosition.toString(10),
+              checkpoint: null,
+            }),
+          );
+    }
     return E.left(
       waited.left.code === "projection.stopped"
         ? httpProblem("projection.stopped")

@@ -8,8 +8,12 @@ import {
 } from "@leadledger/core";
 import {
   createInMemoryReadModelStore,
+  createInMemoryWorklistStore,
   createProjectionRunner,
+  createWorklist,
+  createWorklistIndexer,
   type ProjectionRunner,
+  searchKeyOf,
 } from "@leadledger/projections";
 import { captureLead } from "@leadledger/testkit";
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from "fastify";
@@ -69,16 +73,23 @@ export type TestAppOptions = Partial<Omit<LeadLedgerRoutesOptions, "ledger" | "r
   readonly ledgerStore?: (store: EventStore) => EventStore;
   /** The embedder's own set-up (hooks, routes, error handler), run before the plugin registers. */
   readonly host?: (app: FastifyInstance) => void | Promise<void>;
+  /**
+   * Whether the plugin is given a worklist (names, search), indexed by an indexer of its
+   * own over the same stores. Default true.
+   */
+  readonly searchIndex?: boolean;
 };
 
 /** The plugin over in-memory stores, a running projection and the test organisation. */
 export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
-  const { ledgerStore, host, ...routeOptions } = options;
+  const { ledgerStore, host, searchIndex, ...routeOptions } = options;
   const store = createInMemoryEventStore();
+  const keyStore = createInMemoryKeyStore();
+  const secret = new Uint8Array(32).fill(7);
   const ledger = createLeadLedger({
     eventStore: ledgerStore === undefined ? store : ledgerStore(store),
-    keyStore: createInMemoryKeyStore(),
-    secret: new Uint8Array(32).fill(7),
+    keyStore,
+    secret,
     clock: () => NOW,
   });
   const runner = createProjectionRunner({
@@ -86,6 +97,17 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
     readModel: createInMemoryReadModelStore(),
   });
   await runner.start();
+  const worklistStore = createInMemoryWorklistStore();
+  const searchKey = searchKeyOf(secret);
+  const indexer =
+    searchIndex === false
+      ? undefined
+      : createWorklistIndexer({ events: store, store: worklistStore, ledger, keyStore, searchKey });
+  await indexer?.start();
+  const worklist =
+    indexer === undefined
+      ? undefined
+      : createWorklist({ store: worklistStore, keyStore, searchKey, indexer });
   const app = Fastify({ logger: false });
   // Every answer is checked against its route's documented schema: close() fails otherwise.
   const violations = validateAnswers(app);
@@ -96,6 +118,7 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
     authenticate,
     clock: () => NOW,
     readYourWritesTimeoutMs: 500,
+    ...(worklist === undefined ? {} : { worklist }),
     ...routeOptions,
   });
   await app.ready();
@@ -111,6 +134,7 @@ export const testApp = async (options: TestAppOptions = {}): Promise<TestApp> =>
     },
     async close() {
       await app.close();
+      await indexer?.stop();
       await runner.stop();
       await store.close();
       if (violations().length > 0) {

@@ -14,6 +14,7 @@ import type {
 } from "@leadledger/projections";
 import * as t from "io-ts";
 import { InstantText, LeadIdText } from "./representation-codecs.js";
+import { WorklistFactsAnswer } from "./worklist-answer.js";
 
 // What the views answer, each as an io-ts codec (for the OpenAPI response schema) and a
 // function typed by it that copies the view's report field by field: the answer holds
@@ -119,28 +120,31 @@ export const timelinessRepresentation = (
   })),
 });
 
-/** `GET /views/follow-ups`. */
-export const FollowUpsAnswer = t.type({
-  asOf: InstantText,
-  due: Count,
-  overdue: Count,
-  owners: t.readonlyArray(
-    t.type({
-      ownerId: t.string,
-      department: t.string,
-      due: Count,
-      overdue: Count,
-      leads: t.readonlyArray(
-        t.type({ leadId: LeadIdText, dueAt: InstantText, overdue: t.boolean }),
-      ),
-    }),
-  ),
-});
+const followUpsAnswer = <L extends t.Mixed>(lead: L) =>
+  t.type({
+    asOf: InstantText,
+    due: Count,
+    overdue: Count,
+    owners: t.readonlyArray(
+      t.type({
+        ownerId: t.string,
+        department: t.string,
+        due: Count,
+        overdue: Count,
+        leads: t.readonlyArray(lead),
+      }),
+    ),
+  });
+const FollowUpLead = t.type({ leadId: LeadIdText, dueAt: InstantText, overdue: t.boolean });
+/** `GET /views/follow-ups` as the view computes it, before the worklist's names are added. */
+export const FollowUpsViewAnswer = followUpsAnswer(FollowUpLead);
+/** `GET /views/follow-ups`: each lead with its name, main contact and owner's name. */
+export const FollowUpsAnswer = followUpsAnswer(t.intersection([FollowUpLead, WorklistFactsAnswer]));
 /** @param now the moment the view was computed for */
 export const followUpsRepresentation = (
   report: FollowUpsDueReport,
   now: number,
-): t.TypeOf<typeof FollowUpsAnswer> => ({
+): t.TypeOf<typeof FollowUpsViewAnswer> => ({
   asOf: iso(now),
   due: report.due,
   overdue: report.overdue,

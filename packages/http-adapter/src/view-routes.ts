@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { completenessRepresentation } from "./completeness-representation.js";
+import { followUpsWithNames } from "./follow-ups-worklist.js";
 import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { invalidInput, type ProblemDetails, sendProblem } from "./problem.js";
 import {
@@ -33,6 +34,7 @@ import {
 import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
 import {
   conversionRateRepresentation,
+  type FollowUpsViewAnswer,
   followUpCycleRepresentation,
   followUpsRepresentation,
   pipelineRepresentation,
@@ -102,6 +104,11 @@ interface ViewRoute<Q> {
     viewer: Actor,
     now: number,
   ) => E.Either<ProblemDetails, unknown>;
+  /**
+   * Adds to a computed answer, on every request, what must never be kept with it: the
+   * worklist's names, opened with keys a purge may destroy at any moment.
+   */
+  readonly completed?: (answer: unknown) => Promise<Answer>;
 }
 
 /** A view route with its query type hidden: it decodes its own query. */
@@ -113,6 +120,7 @@ interface RegisteredView {
   readonly answerSchema: keyof typeof ANSWER_SCHEMA_IDS;
   readonly querySchema: JsonSchema;
   readonly answer: (rows: SummaryRows, rawQuery: unknown, viewer: Actor, now: number) => Answer;
+  readonly completed?: (answer: unknown) => Promise<Answer>;
 }
 
 const viewRoute = <Q>(route: ViewRoute<Q>): RegisteredView => ({
@@ -122,6 +130,7 @@ const viewRoute = <Q>(route: ViewRoute<Q>): RegisteredView => ({
   description: route.description,
   answerSchema: route.answerSchema,
   querySchema: withPropertyExamples(toJsonSchema(route.query), route.queryExamples ?? {}),
+  ...(route.completed === undefined ? {} : { completed: route.completed }),
   answer: (rows, rawQuery, viewer, now) => {
     const query = decodeRequestPart(route.query, rawQuery, "query");
     return E.isLeft(query)
@@ -263,6 +272,8 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
         });
         return E.right(followUpsRepresentation(report, now));
       },
+      completed: (view) =>
+        followUpsWithNames(context, view as t.TypeOf<typeof FollowUpsViewAnswer>),
     }),
     viewRoute({
       url: "/reports/reps",
@@ -343,5 +354,9 @@ const answerView = async (
     (await context.inTurn(() =>
       memoised(rows, key, () => route.answer(rows, request.query, viewer, now)),
     ));
-  return E.isLeft(answer) ? sendProblem(reply, answer.left) : sendJson(reply, 200, answer.right);
+  if (E.isLeft(answer)) return sendProblem(reply, answer.left);
+  const completed = route.completed === undefined ? answer : await route.completed(answer.right);
+  return E.isLeft(completed)
+    ? sendProblem(reply, completed.left)
+    : sendJson(reply, 200, completed.right);
 };

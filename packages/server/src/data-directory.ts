@@ -9,6 +9,8 @@ export interface DataDirectoryFiles extends LedgerFiles {
   readonly readModel: string;
   /** The log's signed checkpoints, unless the server was told to keep them elsewhere. */
   readonly checkpoints: string;
+  /** The worklist's sealed cards and search index: derived from the events and keys, rebuilt at will. */
+  readonly worklist: string;
 }
 
 /** The layout of a data directory (docs/operations.md, "Files"). */
@@ -17,4 +19,5 @@ export const dataDirectoryFiles = (dataDir: string): DataDirectoryFiles => ({
   config: join(dataDir, "config.json"),
   readModel: join(dataDir, "read-model.sqlite"),
   checkpoints: join(dataDir, "checkpoints.jsonl"),
+  worklist: join(dataDir, "worklist.sqlite"),
 });

@@ -47,6 +47,7 @@ import {
 } from "./server-config.js";
 import { currentActorFromDirectory } from "./tokens/current-actor.js";
 import { openServerTokens, type ServerTokens } from "./tokens/server-tokens.js";
+import { startWorklist } from "./worklist-on-start.js";
 
 /** How the standalone server runs. Only `dataDir` is required. */
 export interface ServerConfig {
@@ -241,6 +242,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     // The runner retries by itself; the server can answer commands meanwhile.
     process.emitWarning(`the projection is not caught up yet: ${started.left.code}`);
   }
+  const worklist = await startWorklist({ dataDir: config.dataDir, eventStore, keyStore, secret });
 
   const app = Fastify({
     logger: loggerOptions(config),
@@ -259,6 +261,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     done(null, payload);
   });
   app.addHook("onClose", async () => {
+    await worklist.stop();
     await runner.stop();
     await readModel.close();
     await checkpoints.close();
@@ -342,6 +345,7 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     readModel: runner,
     directory,
     organisation,
+    worklist: worklist.worklist,
     authenticate: tokens.authenticate,
     tokenAdministration: tokens.administration,
     utcOffsetMinutes: config.utcOffsetMinutes ?? 480,

@@ -20,3 +20,4 @@ export * from "./privacy/sqlite-key-store.js";
 export * from "./read-model/index.js";
 export * from "./store/events-summary.js";
 export * from "./store/sqlite-event-store.js";
+export * from "./worklist/sqlite-worklist-store.js";

@@ -1,4 +1,4 @@
-import type { KeyStore, StoreUnavailable } from "@leadledger/core";
+import type { GlobalPosition, KeyStore, StoreUnavailable } from "@leadledger/core";
 import { openPersonal, sealPersonal } from "@leadledger/core/adapter";
 import * as E from "fp-ts/lib/Either.js";
 import { cardNameContains, type LeadCard, LeadCardCodec } from "./lead-card.js";
@@ -9,6 +9,7 @@ import {
   searchTermsOfQuery,
   type WorklistSearch,
 } from "./search-terms.js";
+import type { WorklistIndexer } from "./worklist-indexer.js";
 import type { WorklistStore, WorklistUnavailable } from "./worklist-store.js";
 
 /**
@@ -36,7 +37,7 @@ export interface Worklist {
   /**
    * The cards of these leads, opened with each lead's key as it is now: a lead whose key
    * is destroyed (purged) is redacted at once, whether or not the indexer has seen the
-   * purge; a lead with no card yet is absent.
+   * purge, and whether or not its card is still stored; a lead with no card yet is absent.
    */
   openCards(
     leadIds: readonly string[],
@@ -50,6 +51,11 @@ export interface Worklist {
   candidates(search: NormalisedSearch): Promise<E.Either<WorklistFailure, ReadonlySet<string>>>;
   /** Whether an opened card is a match: not redacted, and holding the name searched. */
   matches(card: OpenedCard | undefined, search: NormalisedSearch): boolean;
+  /**
+   * Resolves `true` once the index includes the event at `position` (read-your-writes for
+   * a search), `false` after `timeoutMs`; at once without an indexer to wait for.
+   */
+  waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean>;
 }
 
 /** What a worklist reads with. */
@@ -62,6 +68,8 @@ export interface WorklistDeps {
   readonly searchKey: SearchKey;
   /** As the ledger's `defaultPhoneRegion`. Defaults to CN. */
   readonly defaultPhoneRegion?: PhoneRegion;
+  /** The indexer filling the store in this process, for read-your-writes. */
+  readonly indexer?: Pick<WorklistIndexer, "waitFor">;
 }
 
 /** Seals a card under the lead's key, as the store keeps it. */
@@ -84,15 +92,17 @@ export const createWorklist = (deps: WorklistDeps): Worklist => {
       const sealed = await deps.store.sealedCards(leadIds);
       if (E.isLeft(sealed)) return sealed;
       const opened = new Map<string, OpenedCard>();
-      for (const [leadId, box] of sealed.right) {
-        // Looked up on every read, never kept: a purge must take effect at once.
+      for (const leadId of leadIds) {
+        // Looked up on every read, never kept: a purge must take effect at once. A purged
+        // lead whose card the indexer has already deleted is redacted all the same.
         const key = await deps.keyStore.getKey(leadId);
         if (E.isLeft(key)) return key;
         if (key.right.status === "destroyed") {
           opened.set(leadId, REDACTED);
           continue;
         }
-        if (key.right.status === "missing") continue;
+        const box = sealed.right.get(leadId);
+        if (key.right.status === "missing" || box === undefined) continue;
         const card = openCard(key.right.key, leadId, box);
         if (card !== undefined) opened.set(leadId, { status: "open", card });
       }
@@ -126,5 +136,10 @@ export const createWorklist = (deps: WorklistDeps): Worklist => {
       if (card === undefined || card.status !== "open") return false;
       return search.name === undefined || cardNameContains(card.card, search.name);
     },
+
+    waitFor: (position, timeoutMs) =>
+      deps.indexer === undefined
+        ? Promise.resolve(true)
+        : deps.indexer.waitFor(position, { timeoutMs }),
   };
 };
