@@ -57,7 +57,8 @@ type Action =
   | "read lead"
   | "read history"
   | "list leads"
-  | "pipeline view";
+  | "pipeline view"
+  | "completeness view";
 
 /** Expected status per [role][relation]: owned, same department, other department. */
 const MATRIX: Record<Action, Record<Role, readonly [number, number, number]>> = {
@@ -85,6 +86,11 @@ const MATRIX: Record<Action, Record<Role, readonly [number, number, number]>> = 
   // For the list and the view, 200 means "the lead is in the answer", 404 "it is not".
   "list leads": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
   "pipeline view": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  "completeness view": {
+    rep: [200, 404, 404],
+    head: [200, 200, 404],
+    executive: [200, 200, 200],
+  },
 };
 
 const RELATIONS: readonly Relation[] = ["owned", "same department", "other department"];
@@ -227,6 +233,18 @@ const perform = async (action: Action, actor: ActorName, owner: Owner): Promise<
         ? 200
         : 404;
     }
+    case "completeness view": {
+      // Counted per owner: a lead of its own owner tells whether it is counted for the caller.
+      const response = await t.app.inject({
+        url: `/views/completeness?minPosition=${position}`,
+        headers: as(actor),
+      });
+      expect(response.statusCode).toBe(200);
+      const owners: { ownerId: string; department: string }[] = response.json().owners;
+      return owners.some((o) => o.ownerId === owner.repId && o.department === owner.department)
+        ? 200
+        : 404;
+    }
   }
 };
 
@@ -243,7 +261,7 @@ const cells = (Object.keys(MATRIX) as Action[]).flatMap((action) =>
 
 describe("authorization matrix", () => {
   it("covers every role, action and relation", () => {
-    expect(cells).toHaveLength(15 * 3 * 3);
+    expect(cells).toHaveLength(16 * 3 * 3);
     expect(Object.keys(ACTORS)).toContain("executive");
   });
 
