@@ -18,6 +18,11 @@ export const MeAnswer = t.type(
     may: t.type({
       purgeLeads: t.boolean,
       moveLeadsAcrossDepartments: t.boolean,
+      handOverLeads: t.boolean,
+      /** Add people and move them between departments (`/people`). */
+      managePeople: t.boolean,
+      /** Record that a person left: an executive anyone, a head their department's. */
+      recordDepartures: t.boolean,
       manageTokens: t.boolean,
     }),
   },

@@ -1,5 +1,5 @@
 import type { Identifier, NonEmptyString } from "@leadledger/core";
-import { staticDirectory } from "@leadledger/core";
+import { createInMemoryEventStore, createOrganisation, staticDirectory } from "@leadledger/core";
 import { describe, expect, it } from "vitest";
 import { as, problemOf, testApp } from "./test-app.test-fixture.js";
 import { inMemoryTokenAdministration } from "./token-routes.test-fixture.js";
@@ -17,11 +17,22 @@ describe("GET /me", () => {
         displayName: null,
         active: null,
         scope: { leads: "own", description: "the leads you own in department east" },
-        may: { purgeLeads: false, moveLeadsAcrossDepartments: false, manageTokens: false },
+        may: {
+          purgeLeads: false,
+          moveLeadsAcrossDepartments: false,
+          handOverLeads: false,
+          managePeople: false,
+          recordDepartures: false,
+          manageTokens: false,
+        },
       });
       const head = (await t.app.inject({ url: "/me", headers: as("head") })).json();
       expect(head.scope.leads).toBe("department");
-      expect(head.may).toMatchObject({ purgeLeads: true, manageTokens: false });
+      expect(head.may).toMatchObject({
+        purgeLeads: true,
+        handOverLeads: true,
+        manageTokens: false,
+      });
       const executive = (await t.app.inject({ url: "/me", headers: as("executive") })).json();
       expect(executive.scope).toEqual({ leads: "all", description: "every lead" });
       expect(executive.may.manageTokens).toBe(true);
@@ -52,6 +63,24 @@ describe("GET /me", () => {
       // Without token administration nobody manages tokens here.
       const executive = (await t.app.inject({ url: "/me", headers: as("executive") })).json();
       expect(executive).toMatchObject({ displayName: null, may: { manageTokens: false } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("states the rights on people only where the plugin serves /people", async () => {
+    let ids = 0;
+    const organisation = createOrganisation({
+      eventStore: createInMemoryEventStore(),
+      newId: () => `event-${ids++}`,
+    });
+    const t = await testApp({ organisation });
+    try {
+      const may = async (actor: Parameters<typeof as>[0]) =>
+        (await t.app.inject({ url: "/me", headers: as(actor) })).json().may;
+      expect(await may("executive")).toMatchObject({ managePeople: true, recordDepartures: true });
+      expect(await may("head")).toMatchObject({ managePeople: false, recordDepartures: true });
+      expect(await may("rep")).toMatchObject({ managePeople: false, recordDepartures: false });
     } finally {
       await t.close();
     }

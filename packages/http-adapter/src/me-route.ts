@@ -29,11 +29,19 @@ const scopeOf = (actor: Actor): MeAnswer["scope"] => {
   }
 };
 
+/** Which of the optional routes the plugin serves: a right is only stated where it can be used. */
+export interface ServedRoutes {
+  /** `/tokens`: the plugin has a token administration. */
+  readonly tokens: boolean;
+  /** `/people`: the plugin has the organisation. */
+  readonly people: boolean;
+}
+
 /** Registers `GET /me`. */
 export const registerMeRoute = (
   app: FastifyInstance,
   context: RouteContext,
-  servesTokens: boolean,
+  served: ServedRoutes,
 ): void => {
   addAnswerSchemas(app);
   app.get(
@@ -73,7 +81,10 @@ export const registerMeRoute = (
         may: {
           purgeLeads: isManager(actor),
           moveLeadsAcrossDepartments: isManager(actor),
-          manageTokens: servesTokens && actor.role === "executive",
+          handOverLeads: isManager(actor),
+          managePeople: served.people && actor.role === "executive",
+          recordDepartures: served.people && isManager(actor),
+          manageTokens: served.tokens && actor.role === "executive",
         },
       };
       return sendJson(reply, 200, answer);

@@ -131,7 +131,10 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
   if (options.organisation !== undefined) {
     registerPeopleRoutes(app, context, options.organisation);
   }
-  registerMeRoute(app, context, options.tokenAdministration !== undefined);
+  registerMeRoute(app, context, {
+    tokens: options.tokenAdministration !== undefined,
+    people: options.organisation !== undefined,
+  });
   if (options.tokenAdministration !== undefined) {
     registerTokenRoutes(app, context, options.tokenAdministration);
   }
