@@ -119,6 +119,7 @@ describe("the OpenAPI document", () => {
         "listPeople",
         "movePerson",
         "recordDeparture",
+        "handOverLeads",
         "listLeads",
         "purgeLead",
         "recordContact",

@@ -8,6 +8,7 @@ import type { ApiTokenAdministration } from "./api-token-administration.js";
 import type { Authenticate } from "./authentication.js";
 import { registerCommandRoutes } from "./command-routes.js";
 import { answerErrorAsProblem, answerUnrouted, routeMethods } from "./error-answers.js";
+import { registerHandOverRoute } from "./hand-over-route.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMeRoute } from "./me-route.js";
 import { registerPeopleRoutes } from "./people-routes.js";
@@ -131,6 +132,7 @@ const encapsulatedRoutes: FastifyPluginAsync<LeadLedgerRoutesOptions> = async (a
   if (options.organisation !== undefined) {
     registerPeopleRoutes(app, context, options.organisation);
   }
+  registerHandOverRoute(app, context);
   registerMeRoute(app, context, {
     tokens: options.tokenAdministration !== undefined,
     people: options.organisation !== undefined,

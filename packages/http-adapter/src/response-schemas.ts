@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type * as t from "io-ts";
 import { CompletenessAnswer } from "./completeness-representation.js";
+import { HandOverAnswer } from "./hand-over-representation.js";
 import { type JsonSchema, toAnswerSchema } from "./json-schema.js";
 import { MeAnswer } from "./me-answer.js";
 import { PeopleAnswer, PersonAnswer } from "./people-routes-codecs.js";
@@ -119,6 +120,7 @@ export const ANSWER_SCHEMA_IDS = {
   completeness: "Completeness",
   person: "Person",
   people: "People",
+  handOver: "HandOverReport",
   me: "Me",
   apiToken: "ApiToken",
   issuedApiToken: "IssuedApiToken",
@@ -182,6 +184,7 @@ export const ANSWER_SCHEMAS: readonly JsonSchema[] = [
     PersonAnswer,
   ),
   named(ANSWER_SCHEMA_IDS.people, "The people the caller may see, as of `asOf`", PeopleAnswer),
+  named(ANSWER_SCHEMA_IDS.handOver, "What a hand-over moved, lead by lead", HandOverAnswer),
   named(ANSWER_SCHEMA_IDS.me, "Who the caller is, what it reaches and may do", MeAnswer),
   named(
     ANSWER_SCHEMA_IDS.apiToken,
