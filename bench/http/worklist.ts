@@ -22,7 +22,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { BRANDS, CITIES, leadOf, organisationOf, type Person } from "./worklist-data.js";
 
 /** Change it whenever the data set or the way it is laid out changes: a new one is built. */
-const DATA_SET_VERSION = "1";
+const DATA_SET_VERSION = "2";
 
 const option = (name: string): string | undefined => {
   const found = process.argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
