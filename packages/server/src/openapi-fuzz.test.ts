@@ -196,10 +196,14 @@ describe("fuzzing every route of the OpenAPI document", () => {
   it("answers every error as a problem, and no 5xx but a documented 503", async () => {
     expect(operations.length).toBeGreaterThanOrEqual(18);
     expect(leadIds.length).toBeGreaterThan(0);
+    // Each spoiler is left out half the time (fc.option's nil comes 1 in `freq`): since an
+    // unknown query parameter is a 400, a request reached a route's handler only when none
+    // of the three spoiled it, which at 1 in 6, 4 and 8 was one request in about 900, so
+    // that whether any 2xx turned up hung on the seed and on how many routes there are.
     const request = fc
       .record({
         operation: fc.constantFrom(...operations),
-        otherMethod: fc.option(fc.constantFrom(...METHODS), { freq: 6 }),
+        otherMethod: fc.option(fc.constantFrom(...METHODS), { freq: 2 }),
         leadId: fc.oneof(
           fc.constantFrom(...leadIds),
           fc.uuid().map((uuid) => uuid.toLowerCase()),
@@ -218,9 +222,9 @@ describe("fuzzing every route of the OpenAPI document", () => {
         idempotencyKey: fc.option(fc.oneof(fc.uuid(), junkText), { freq: 3 }),
         ifMatch: fc.option(fc.constantFrom('"0"', '"1"', "*", 'W/"1"', "x"), { freq: 3 }),
         rawQuery: fc.option(fc.constantFrom("%ZZ", "a=%", "&&=&", "by=stage&by=grade", "张=三"), {
-          freq: 8,
+          freq: 2,
         }),
-        extraKey: fc.option(junkText, { freq: 4 }),
+        extraKey: fc.option(junkText, { freq: 2 }),
         rawBody: fc.option(junkText, { freq: 6 }),
       })
       .chain((parts) =>
