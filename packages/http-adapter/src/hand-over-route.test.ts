@@ -314,6 +314,12 @@ describe("POST /people/{personId}/hand-over", () => {
     ["no targets", { "idempotency-key": "k" }, { to: [] }, "body.to"],
     ["the leaving rep among the targets", { "idempotency-key": "k" }, { to: ["rep-1"] }, "body.to"],
     ["a target that is no id", { "idempotency-key": "k" }, { to: [""] }, "body.to.0"],
+    [
+      "a misspelt member",
+      { "idempotency-key": "k" },
+      { to: ["rep-2"], departement: "east" },
+      "body.departement",
+    ],
   ])("answers 400 for %s, naming the part", async (_, headers, body, path) => {
     const t = await handOverApp();
     opened = t;

@@ -62,6 +62,7 @@ const BODY_SCHEMA = {
     },
   },
   required: ["to"],
+  additionalProperties: false,
   "x-examples": {
     spread: {
       summary: "A leaving rep's leads of department east spread over two reps of it",
@@ -109,6 +110,21 @@ const commandIdOf = (request: FastifyRequest): E.Either<readonly InputProblem[],
         },
       ]);
 };
+
+/** The members the body takes: any other is refused, as `/people`'s routes do, rather than dropped. */
+const BODY_MEMBERS = ["to", "reason", "department"] as const;
+
+/** The body's problems: each member it has that the route does not take (a misspelt `department` would silently default). */
+const unknownMembers = (body: unknown): InputProblem[] =>
+  typeof body === "object" && body !== null && !Array.isArray(body)
+    ? Object.keys(body)
+        .filter((key) => !(BODY_MEMBERS as readonly string[]).includes(key))
+        .map((key) => ({
+          path: `body.${key}`,
+          expected: `no such member: this body takes only ${[...BODY_MEMBERS].sort().join(", ")}`,
+          type: "UnknownMember",
+        }))
+    : [];
 
 /** Where each problem the core reports came from, in the request's words. */
 const requestPathOf = (path: string): string => {
@@ -185,7 +201,8 @@ const handOver = async (
   if (E.isLeft(commandId)) problems.push(...commandId.left);
   const body = decodeRequestPart(HandOverBody, request.body, "body");
   if (E.isLeft(body)) problems.push(...body.left);
-  else if (body.right.to.length > MAX_TARGETS) {
+  problems.push(...unknownMembers(request.body));
+  if (E.isRight(body) && body.right.to.length > MAX_TARGETS) {
     problems.push({ path: "body.to", expected: `at most ${MAX_TARGETS} reps` });
   }
   if (E.isLeft(params) || E.isLeft(query) || E.isLeft(commandId) || E.isLeft(body)) {
