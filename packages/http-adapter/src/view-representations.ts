@@ -13,6 +13,7 @@ import type {
   TimelinessReport,
 } from "@leadledger/projections";
 import * as t from "io-ts";
+import { withJsonSchema } from "./json-schema.js";
 import { InstantText, LeadIdText } from "./representation-codecs.js";
 import { WorklistFactsAnswer } from "./worklist-answer.js";
 
@@ -161,27 +162,39 @@ export const followUpsRepresentation = (
   })),
 });
 
-/** `GET /reports/reps`. */
-export const RepReportAnswer = t.type({
-  period: t.type({ label: t.string, from: InstantText, to: InstantText }),
-  reps: t.readonlyArray(
-    t.type({
-      ownerId: t.string,
-      department: t.string,
-      effectiveLeadsGained: Count,
-      firstContactTimeliness: RatioAnswer,
-      entryTimeliness: RatioAnswer,
-      cohortConversion: RatioAnswer,
-      periodConversion: RatioAnswer,
-      cycle: CycleAnswer,
-      dueFollowUps: Count,
-      overdueFollowUps: Count,
-    }),
-  ),
-});
+/** A codec of its own, so that its schema documents this field alone. */
+const RepName = withJsonSchema(
+  new t.Type<string>("RepName", t.string.is, t.string.validate, t.identity),
+  {
+    type: "string",
+    description: "the rep's display name in the organisation; `null` when it does not know the rep",
+    examples: ["张伟"],
+  },
+);
+const REP_ROW = {
+  ownerId: t.string,
+  department: t.string,
+  effectiveLeadsGained: Count,
+  firstContactTimeliness: RatioAnswer,
+  entryTimeliness: RatioAnswer,
+  cohortConversion: RatioAnswer,
+  periodConversion: RatioAnswer,
+  cycle: CycleAnswer,
+  dueFollowUps: Count,
+  overdueFollowUps: Count,
+};
+const repReportAnswer = <R extends t.Mixed>(row: R) =>
+  t.type({
+    period: t.type({ label: t.string, from: InstantText, to: InstantText }),
+    reps: t.readonlyArray(row),
+  });
+/** `GET /reports/reps` as the view computes it, before the organisation's names are added. */
+export const RepReportViewAnswer = repReportAnswer(t.type(REP_ROW));
+/** `GET /reports/reps`: each rep's row with the rep's display name. */
+export const RepReportAnswer = repReportAnswer(t.type({ ...REP_ROW, ownerName: orNull(RepName) }));
 export const repReportRepresentation = (
   report: RepPeriodReport,
-): t.TypeOf<typeof RepReportAnswer> => ({
+): t.TypeOf<typeof RepReportViewAnswer> => ({
   period: {
     label: report.period.label,
     from: iso(report.period.from),

@@ -25,6 +25,7 @@ import {
   RangeReportQueryText,
   RepReportQueryText,
 } from "./query-codecs.js";
+import { repReportWithNames } from "./rep-report-names.js";
 import {
   type ANSWER_SCHEMA_IDS,
   addAnswerSchemas,
@@ -38,6 +39,7 @@ import {
   followUpCycleRepresentation,
   followUpsRepresentation,
   pipelineRepresentation,
+  type RepReportViewAnswer,
   repReportRepresentation,
   timelinessRepresentation,
 } from "./view-representations.js";
@@ -300,6 +302,8 @@ export const registerViewRoutes = (app: FastifyInstance, context: RouteContext):
         });
         return E.right(repReportRepresentation(report));
       },
+      completed: (view) =>
+        repReportWithNames(context, view as t.TypeOf<typeof RepReportViewAnswer>),
     }),
   ];
 
