@@ -122,6 +122,7 @@ const searchedPage = async (
     after: query.after,
     limit: query.limit,
     candidates: scoped,
+    exact: prepared.exact,
     open: (leadIds) => worklist.openCards(leadIds),
     isMatch: (card) => worklist.matches(card, prepared),
   });

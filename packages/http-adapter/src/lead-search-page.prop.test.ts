@@ -34,6 +34,7 @@ const run = async (
     verifiedInFull: number;
   },
   after: LeadCursor | undefined,
+  exact = false,
 ) => {
   const opened: string[] = [];
   const page = await searchPage({
@@ -41,6 +42,7 @@ const run = async (
     limit: c.limit,
     candidates: c.rows,
     verifiedInFull: c.verifiedInFull,
+    exact,
     open: async (leadIds) => {
       opened.push(...leadIds);
       const cards = new Map<string, OpenedCard>();
@@ -77,6 +79,38 @@ describe("searchPage", () => {
           for (const leadId of opened) expect(candidateIds.has(leadId)).toBe(true);
           if (page.totalIsEstimate) expect(c.rows.length).toBeGreaterThan(c.verifiedInFull);
           else expect(page.total).toBe(truth.length);
+          seen.push(...page.items);
+          const last = page.items[page.items.length - 1];
+          if (!page.more || last === undefined) break;
+          after = last;
+        }
+        expect(seen.map((row) => row.leadId)).toEqual(truth.map((row) => row.leadId));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("with candidates that are the matches (a phone, a short name), counts them and opens only what the page needs", async () => {
+    await fc.assert(
+      fc.asyncProperty(casesArbitrary, async (c) => {
+        // The index's candidates: the matches, and leads purged a moment ago.
+        const candidates = c.rows.filter((row) =>
+          ["match", "redacted"].includes(c.matching(row.leadId)),
+        );
+        const truth = [...candidates]
+          .sort(listOrder)
+          .filter((row) => c.matching(row.leadId) === "match");
+        const seen: LeadSummary[] = [];
+        let after: LeadCursor | undefined;
+        for (;;) {
+          const { page, opened } = await run({ ...c, rows: candidates }, after, true);
+          // Checked in full up to the bound (a purged candidate is not counted), counted past it.
+          expect(page.total).toBe(
+            candidates.length <= c.verifiedInFull ? truth.length : candidates.length,
+          );
+          expect(page.totalIsEstimate).toBe(false);
+          // Whole slices at most, up to the one that filled the page.
+          expect(opened.length).toBeLessThanOrEqual(candidates.length);
           seen.push(...page.items);
           const last = page.items[page.items.length - 1];
           if (!page.more || last === undefined) break;

@@ -34,6 +34,13 @@ export interface SearchPageQuery<F> {
   ) => Promise<E.Either<F, ReadonlyMap<string, OpenedCard>>>;
   /** Whether an opened card matches the search (not redacted, the name held). */
   readonly isMatch: (card: OpenedCard | undefined) => boolean;
+  /**
+   * The candidates are exactly the matches, as the index stands (a phone, an e-mail, a name
+   * of one or two characters). Few enough are checked all the same (a lead purged a moment
+   * ago is then not counted); past the bound their number is the total, and only the
+   * page's are opened.
+   */
+  readonly exact: boolean;
   /** Defaults to {@link SEARCH_VERIFIED_IN_FULL}. */
   readonly verifiedInFull?: number;
 }
@@ -41,8 +48,8 @@ export interface SearchPageQuery<F> {
 /**
  * The page of a search: the candidates in list order, opened and checked until the page is
  * full. When there are few enough candidates they are all checked, and the total is exact;
- * otherwise it is the share of matches among the candidates checked for this page, applied
- * to all of them.
+ * past the bound, it is their number when the candidates are the matches, and otherwise the
+ * share of matches among the candidates checked for this page, applied to all of them.
  */
 export const searchPage = async <F>(
   query: SearchPageQuery<F>,
@@ -84,13 +91,16 @@ export const searchPage = async <F>(
   }
   const checked = next - start;
   const everyOneChecked = start === 0 && next === ordered.length;
+  const estimated = !query.exact && !everyOneChecked;
   return E.right({
     items: kept.slice(0, query.limit),
     more: kept.length > query.limit,
-    total: everyOneChecked
-      ? kept.length
-      : Math.round((ordered.length * kept.length) / Math.max(1, checked)),
-    totalIsEstimate: !everyOneChecked,
+    total: query.exact
+      ? ordered.length
+      : everyOneChecked
+        ? kept.length
+        : Math.round((ordered.length * kept.length) / Math.max(1, checked)),
+    totalIsEstimate: estimated,
     cards,
   });
 };

@@ -250,6 +250,11 @@ describe("totals and paging", () => {
     // The share found among the candidates opened for the page, applied to all of them.
     expect(page.total).toBeGreaterThan(many / 10 / 3);
     expect(page.total).toBeLessThan(many / 2);
+    // A name of one or two characters is itself indexed: past the bound its candidates
+    // are counted, not estimated.
+    const counted = await list(app, `q=${encodeURIComponent("华")}&limit=5`);
+    expect(counted.totalIsEstimate).toBe(false);
+    expect(counted.total).toBe(many);
     // A query whose candidates are all checked has an exact total.
     const exact = await list(app, `q=${encodeURIComponent("投资")}&limit=5`);
     expect(exact.totalIsEstimate).toBe(false);

@@ -71,6 +71,12 @@ export interface NormalisedSearch {
   readonly name: string | undefined;
   /** The terms every candidate must be indexed under. */
   readonly terms: readonly string[];
+  /**
+   * Whether the leads indexed under the terms are exactly the matches: a phone, an e-mail,
+   * and a name of one or two characters, which is itself an indexed n-gram. A longer name
+   * is a substring only if its bigrams stand side by side: its candidates are a superset.
+   */
+  readonly exact: boolean;
 }
 
 /**
@@ -93,5 +99,5 @@ export const searchTermsOfQuery = (
   if (search.email !== undefined) {
     terms.push(searchTerm(key, "email", normaliseEmail(search.email)));
   }
-  return { name, terms };
+  return { name, terms, exact: name === undefined || Array.from(name).length <= 2 };
 };
