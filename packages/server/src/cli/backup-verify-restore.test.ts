@@ -108,10 +108,17 @@ describe("backup → verify → restore through the CLI", () => {
     expect(overFiles.code).toBe(1);
     expect(overFiles.stderr).toMatch(/read-model\.sqlite exists: .*nothing was written/);
 
+    // The worklist's index is as far ahead as the views' rows.
+    const withIndex = join(root, "occupied-index-only");
+    cpSync(dataDir, withIndex, { recursive: true, filter: (path) => !path.includes("read-model") });
+    const overIndex = await runCli("restore", backup, withIndex);
+    expect(overIndex.code).toBe(1);
+    expect(overIndex.stderr).toMatch(/worklist\.sqlite exists: .*nothing was written/);
+
     const withoutViews = join(root, "occupied-no-views");
     cpSync(dataDir, withoutViews, {
       recursive: true,
-      filter: (path) => !path.includes("read-model"),
+      filter: (path) => !path.includes("read-model") && !path.includes("worklist"),
     });
     const overEvents = await runCli("restore", backup, withoutViews);
     expect(overEvents.code).toBe(1);

@@ -74,16 +74,23 @@ export const restore = async (
   if (pathKind(target) === "file") return usageFailure(io, "restore", `${target} is a file`);
   const files = dataDirectoryFiles(target);
 
-  // The views' rows of the ledger being replaced are ahead of the backup: the server would
-  // resume from their checkpoint and pass over the events recorded after the restore.
-  for (const file of [files.readModel, `${files.readModel}-wal`, `${files.readModel}-shm`]) {
-    if (existsSync(file)) {
-      return commandFailure(
-        io,
-        "restore",
-        `${file} exists: the views' rows of the ledger being replaced, ahead of the backup. ` +
-          "Move it aside (or delete it: it is rebuilt from the events at start); nothing was written.",
-      );
+  // The views' rows and the worklist's index of the ledger being replaced are ahead of the
+  // backup: the server would resume from their checkpoints and pass over the events
+  // recorded after the restore.
+  const derived = [
+    { path: files.readModel, what: "the views' rows" },
+    { path: files.worklist, what: "the worklist's names and search index" },
+  ];
+  for (const { path, what } of derived) {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (existsSync(file)) {
+        return commandFailure(
+          io,
+          "restore",
+          `${file} exists: ${what} of the ledger being replaced, ahead of the backup. ` +
+            "Move it aside (or delete it: it is rebuilt from the events at start); nothing was written.",
+        );
+      }
     }
   }
 
@@ -157,7 +164,8 @@ export const defineRestoreCommand = (program: Command, io: CliIo, finish: Finish
       "Verifies the backup (with the ledger secret from its config.json, and against --checkpoints " +
         "when given), then installs its events, keys and config.json into <data-dir>, each file " +
         "atomically and 0600. Refuses, writing nothing, when any of those files (or their -wal, " +
-        "-shm) or the views' read-model.sqlite is already there: it moves nothing aside by itself. " +
+        "-shm), the views' read-model.sqlite or the worklist's worklist.sqlite is already there: " +
+        "it moves nothing aside by itself. " +
         "Stop every process using the data directory first.",
     )
     .argument("<backup>", "the backup directory whose events are restored")
