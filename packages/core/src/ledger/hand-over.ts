@@ -115,8 +115,12 @@ export interface HandOverDeps {
   readonly maxAttempts: number;
 }
 
-/** How many leads move between two turns of the event loop, so other requests get theirs. */
-const LEADS_PER_TURN = 25;
+/**
+ * How many leads move at once: their assignments are on leads of their own, so a store that
+ * commits concurrent appends together (SQLite's group commit) commits them in one go; and
+ * between two such groups the event loop gets a turn, so that other requests get theirs.
+ */
+const LEADS_AT_ONCE = 16;
 
 /**
  * Handing a rep's leads over (docs/organisation.md, "Hand-over"): planned once and recorded,
@@ -211,17 +215,25 @@ export class HandOver {
     const { from, to } = plan.planned;
     const rows: HandedOverLead[] = [];
     let position = plan.position;
-    for (const [index, { leadId, target }] of plan.planned.leads.entries()) {
+    const planned = plan.planned.leads;
+    for (let start = 0; start < planned.length; start += LEADS_AT_ONCE) {
       // A store that answers at once resolves every await as a microtask: without a turn of
       // the event loop now and then, a thousand leads would hold every other request up.
-      if (index > 0 && index % LEADS_PER_TURN === 0) await nextTurn();
-      const owner = to[target];
-      if (owner === undefined) throw new Error(`hand-over ${stream} plans a target it has not`);
-      const row = await this.#moveOne(actor, request, { leadId, from, to: owner });
-      if (E.isLeft(row)) return row;
-      rows.push(row.right);
-      if (row.right.outcome === "moved" && row.right.position > position) {
-        position = row.right.position;
+      if (start > 0) await nextTurn();
+      const group = await Promise.all(
+        planned.slice(start, start + LEADS_AT_ONCE).map(({ leadId, target }) => {
+          const owner = to[target];
+          if (owner === undefined) throw new Error(`hand-over ${stream} plans a target it has not`);
+          return this.#moveOne(actor, request, { leadId, from, to: owner });
+        }),
+      );
+      for (const row of group) {
+        // A store out of reach stops the run where it is; a retry goes on from there.
+        if (E.isLeft(row)) return row;
+        rows.push(row.right);
+        if (row.right.outcome === "moved" && row.right.position > position) {
+          position = row.right.position;
+        }
       }
     }
     const moved = rows.filter((row) => row.outcome === "moved");
