@@ -54,6 +54,7 @@ type Action =
   | "flag for purge"
   | "clear purge flag"
   | "purge"
+  | "hand over"
   | "read lead"
   | "read history"
   | "list leads"
@@ -81,6 +82,8 @@ const MATRIX: Record<Action, Record<Role, readonly [number, number, number]>> = 
   "flag for purge": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
   "clear purge flag": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
   purge: { rep: [403, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
+  // All of the owner's leads to another rep of the owner's department (docs/organisation.md).
+  "hand over": { rep: [403, 403, 403], head: [200, 200, 403], executive: [200, 200, 200] },
   "read lead": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
   "read history": { rep: [200, 404, 404], head: [200, 200, 404], executive: [200, 200, 200] },
   // For the list and the view, 200 means "the lead is in the answer", 404 "it is not".
@@ -205,6 +208,19 @@ const perform = async (action: Action, actor: ActorName, owner: Owner): Promise<
       return command("DELETE", "/purge-flag", { note: "still interested" });
     case "purge":
       return command("POST", "/purge", { recheckNote: "number no longer in service" });
+    case "hand over": {
+      const response = await t.app.inject({
+        method: "POST",
+        url: `/people/${owner.repId}/hand-over?minPosition=${position}`,
+        headers,
+        payload: { to: [otherRep], department: owner.department },
+      });
+      if (response.statusCode === 200) {
+        const rows: { leadId: string; outcome: string }[] = response.json().leads;
+        expect(rows).toContainEqual(expect.objectContaining({ leadId, outcome: "moved" }));
+      }
+      return response.statusCode;
+    }
     case "read lead":
       return (await t.app.inject({ url: `/leads/${leadId}`, headers: as(actor) })).statusCode;
     case "read history":
@@ -261,7 +277,7 @@ const cells = (Object.keys(MATRIX) as Action[]).flatMap((action) =>
 
 describe("authorization matrix", () => {
   it("covers every role, action and relation", () => {
-    expect(cells).toHaveLength(16 * 3 * 3);
+    expect(cells).toHaveLength(17 * 3 * 3);
     expect(Object.keys(ACTORS)).toContain("executive");
   });
 
