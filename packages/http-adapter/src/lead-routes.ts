@@ -169,6 +169,9 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
         querystring: withPropertyExamples(querySchema(ListLeadsQuery), {
           stage: "contacted",
           limit: 20,
+          q: "华东",
+          phone: "+86 138 0013 8000",
+          email: "wangfang@example.cn",
         }),
         response: {
           200: jsonAnswer("summaryPage", "A page of leads"),
