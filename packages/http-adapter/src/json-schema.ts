@@ -38,6 +38,11 @@ export const CORE_REFINEMENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Age: { maximum: 150 },
   MoneyRange: { description: "min is not above max" },
   AreaRange: { description: "minSquareMetres is not above maxSquareMetres" },
+  ReachableContact: {
+    minProperties: 1,
+    description:
+      'at least one of phone, email, messaging, address, fax with its value (not {"tbc": true}); the others may be left out',
+  },
 };
 
 const documented = new WeakMap<t.Mixed, JsonSchema>();

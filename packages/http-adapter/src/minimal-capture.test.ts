@@ -1,3 +1,4 @@
+import swagger from "@fastify/swagger";
 import { CAPTURE_FIELDS } from "@leadledger/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { as, captureBody, type TestApp, testApp } from "./test-app.test-fixture.js";
@@ -12,6 +13,9 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
+
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema read back from the document
+type Json = any;
 
 const MINIMAL = {
   party: { kind: "company", companyName: "杭州味道餐饮管理有限公司" },
@@ -52,6 +56,31 @@ describe("POST /leads with only who, one way to reach them and the channel", () 
       headers: as("rep"),
     });
     expect(list.json().items[0]).toMatchObject({ leadId, toBeConfirmed: expected });
+  });
+
+  it("is documented: the body requires party, contact and source, and one way to reach them", async () => {
+    const documented = await testApp({
+      host: async (app) => {
+        await app.register(swagger, {
+          openapi: {
+            openapi: "3.0.3",
+            components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+          },
+        });
+      },
+    });
+    const doc = documented.app.swagger() as unknown as {
+      paths: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: Json }> } } }
+      >;
+    };
+    await documented.close();
+    const schema = doc.paths["/leads"]?.post.requestBody.content["application/json"]
+      ?.schema as Json;
+    expect([...schema.required].sort()).toEqual(["contact", "party", "source"]);
+    expect(schema.properties.contact).toMatchObject({ minProperties: 1 });
+    expect(schema.properties.source.required).toEqual(["channel"]);
   });
 
   it("retried with the same body replays, though acquiredAt was left to the server", async () => {
