@@ -25,6 +25,7 @@ export const followUpsWithNames = async (
       const ownerName = names.right.get(owner.ownerId) ?? null;
       return {
         ...owner,
+        ownerName,
         leads: owner.leads.map((lead) => ({
           ...lead,
           // The view lists active leads only: a lead reads redacted here when its key was

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { testOrganisation } from "./people-routes.test-fixture.js";
 import { as, capture, NOW, type TestApp, testApp } from "./test-app.test-fixture.js";
 
-// Issue 14: reports name reps by display name as well as id (docs/http.md, docs/metrics.md).
+// Issue 14: reports and views name reps by display name as well as id (docs/http.md).
 
 let t: TestApp;
 afterEach(async () => {
@@ -61,5 +61,24 @@ describe("GET /reports/reps", () => {
     await capture(t.app, "executive", { repId: "rep-1", department: "east" });
     const reps = await repReport(await lastPosition());
     expect(reps.map((rep) => rep.ownerName)).toEqual([null]);
+  });
+});
+
+describe("GET /views/follow-ups", () => {
+  it("names each owner row by the organisation's display name, null for one it does not know", async () => {
+    t = await testApp({ directory: await testOrganisation() });
+    await capture(t.app, "executive", { repId: "rep-2", department: "east" });
+    await capture(t.app, "executive", { repId: "rep-unlisted", department: "east" });
+    const response = await t.app.inject({
+      url: `/views/follow-ups?minPosition=${await lastPosition()}`,
+      headers: as("executive"),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const owners = response.json<{ owners: { ownerId: string; ownerName: string | null }[] }>()
+      .owners;
+    expect(owners.map((owner) => [owner.ownerId, owner.ownerName]).sort()).toEqual([
+      ["rep-2", "李娜"],
+      ["rep-unlisted", null],
+    ]);
   });
 });

@@ -121,7 +121,16 @@ export const timelinessRepresentation = (
   })),
 });
 
-const followUpsAnswer = <L extends t.Mixed>(lead: L) =>
+/** A codec of its own, so that its schema documents this field alone. */
+const RepName = withJsonSchema(
+  new t.Type<string>("RepName", t.string.is, t.string.validate, t.identity),
+  {
+    type: "string",
+    description: "the rep's display name in the organisation; `null` when it does not know the rep",
+    examples: ["张伟"],
+  },
+);
+const followUpsAnswer = <L extends t.Mixed, P extends t.Props>(lead: L, owner: P) =>
   t.type({
     asOf: InstantText,
     due: Count,
@@ -129,6 +138,7 @@ const followUpsAnswer = <L extends t.Mixed>(lead: L) =>
     owners: t.readonlyArray(
       t.type({
         ownerId: t.string,
+        ...owner,
         department: t.string,
         due: Count,
         overdue: Count,
@@ -138,9 +148,14 @@ const followUpsAnswer = <L extends t.Mixed>(lead: L) =>
   });
 const FollowUpLead = t.type({ leadId: LeadIdText, dueAt: InstantText, overdue: t.boolean });
 /** `GET /views/follow-ups` as the view computes it, before the worklist's names are added. */
-export const FollowUpsViewAnswer = followUpsAnswer(FollowUpLead);
-/** `GET /views/follow-ups`: each lead with its name, main contact and owner's name. */
-export const FollowUpsAnswer = followUpsAnswer(t.intersection([FollowUpLead, WorklistFactsAnswer]));
+export const FollowUpsViewAnswer = followUpsAnswer(FollowUpLead, {});
+/** `GET /views/follow-ups`: each owner by name, each lead with its name and main contact. */
+export const FollowUpsAnswer = followUpsAnswer(
+  t.intersection([FollowUpLead, WorklistFactsAnswer]),
+  {
+    ownerName: orNull(RepName),
+  },
+);
 /** @param now the moment the view was computed for */
 export const followUpsRepresentation = (
   report: FollowUpsDueReport,
@@ -162,15 +177,6 @@ export const followUpsRepresentation = (
   })),
 });
 
-/** A codec of its own, so that its schema documents this field alone. */
-const RepName = withJsonSchema(
-  new t.Type<string>("RepName", t.string.is, t.string.validate, t.identity),
-  {
-    type: "string",
-    description: "the rep's display name in the organisation; `null` when it does not know the rep",
-    examples: ["张伟"],
-  },
-);
 const REP_ROW = {
   ownerId: t.string,
   department: t.string,
