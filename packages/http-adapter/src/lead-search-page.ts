@@ -9,6 +9,11 @@ import { type LeadCursor, listOrder } from "./lead-page.js";
  * and says so (`totalIsEstimate`).
  */
 export const SEARCH_VERIFIED_IN_FULL = 1_000;
+/**
+ * The same for a search whose candidates are the matches: checking them only keeps a lead
+ * purged a moment ago out of the count, so fewer are worth opening.
+ */
+export const EXACT_SEARCH_VERIFIED_IN_FULL = 200;
 /** Candidates opened at a time while a page is filled. */
 const OPENED_AT_A_TIME = 64;
 
@@ -41,7 +46,7 @@ export interface SearchPageQuery<F> {
    * page's are opened.
    */
   readonly exact: boolean;
-  /** Defaults to {@link SEARCH_VERIFIED_IN_FULL}. */
+  /** Defaults to {@link SEARCH_VERIFIED_IN_FULL}, or {@link EXACT_SEARCH_VERIFIED_IN_FULL}. */
   readonly verifiedInFull?: number;
 }
 
@@ -66,7 +71,9 @@ export const searchPage = async <F>(
   };
   const matching = (row: LeadSummary): boolean => query.isMatch(cards.get(row.leadId));
 
-  if (ordered.length <= (query.verifiedInFull ?? SEARCH_VERIFIED_IN_FULL)) {
+  const bound =
+    query.verifiedInFull ?? (query.exact ? EXACT_SEARCH_VERIFIED_IN_FULL : SEARCH_VERIFIED_IN_FULL);
+  if (ordered.length <= bound) {
     const opened = await openAll(ordered);
     if (E.isLeft(opened)) return opened;
     const matches = ordered.filter(matching);
