@@ -216,3 +216,34 @@ describe("the static directory", () => {
     expect(() => staticDirectory([...people, people[0] as Person])).toThrow(RangeError);
   });
 });
+
+describe("concurrent lookups", () => {
+  it("answer alike while another writer's events arrive between them", async () => {
+    const eventStore = createInMemoryEventStore();
+    let n = 0;
+    const newId = () => `00000000-0000-7000-8000-${String(++n).padStart(12, "0")}`;
+    const reader = createOrganisation({ eventStore, newId, clock: () => ms(WEDNESDAY) });
+    const writer = createOrganisation({ eventStore, newId });
+    for (let round = 0; round < 10; round++) {
+      ok(
+        await writer.join({
+          personId: id(`rep-${round}`),
+          displayName: `代表 ${round}` as NonEmptyString,
+          role: "rep",
+          department: id("east"),
+          at: MONDAY,
+        }),
+      );
+      // Several lookups read what follows the same revision at once.
+      const answers = await Promise.all(Array.from({ length: 5 }, () => reader.people()));
+      for (const people of answers) expect(ok(people)).toHaveLength(round + 1);
+    }
+    ok(await writer.leave(id("rep-3"), TUESDAY));
+    const [first, second] = await Promise.all([
+      reader.findPerson("rep-3"),
+      reader.findPerson("rep-3", ms(MONDAY)),
+    ]);
+    expect(ok(first)?.active).toBe(false);
+    expect(ok(second)?.active).toBe(true);
+  });
+});

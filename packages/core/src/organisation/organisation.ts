@@ -87,6 +87,9 @@ export const createOrganisation = (deps: OrganisationDeps): Organisation => {
       return E.left({ code: "store.unavailable", message: describe(read.left) });
     }
     for (const recorded of read.right) {
+      // Two lookups at once both read what follows the same revision: the one that resumes
+      // second must not add those events again.
+      if (revision !== undefined && recorded.revision <= revision) continue;
       const decoded = OrganisationEvent.decode({ type: recorded.type, data: recorded.data });
       // The stream is written only by this module: an event it cannot read is a bug or tampering.
       if (E.isLeft(decoded)) {
