@@ -1,6 +1,6 @@
 import type { LeadSummary, OpenedCard } from "@leadledger/projections";
 import * as E from "fp-ts/lib/Either.js";
-import { type LeadCursor, listOrder } from "./lead-page.js";
+import { type LeadCursor, leadPage, listOrder } from "./lead-page.js";
 
 /**
  * How many candidates in the caller's scope a search opens to count its matches exactly:
@@ -14,6 +14,8 @@ export const SEARCH_VERIFIED_IN_FULL = 1_000;
  * purged a moment ago out of the count, so fewer are worth opening.
  */
 export const EXACT_SEARCH_VERIFIED_IN_FULL = 200;
+/** Candidates picked beyond a page's own, in case some of them were purged a moment ago. */
+const PURGED_SLACK = 8;
 /** Candidates opened at a time while a page is filled. */
 const OPENED_AT_A_TIME = 64;
 
@@ -59,20 +61,44 @@ export interface SearchPageQuery<F> {
 export const searchPage = async <F>(
   query: SearchPageQuery<F>,
 ): Promise<E.Either<F, SearchPage>> => {
-  const ordered = [...query.candidates].sort(listOrder);
   const after = query.after;
-  const start = after === undefined ? 0 : firstAfter(ordered, (row) => listOrder(after, row) < 0);
   const cards = new Map<string, OpenedCard>();
   const openAll = async (rows: readonly LeadSummary[]): Promise<E.Either<F, void>> => {
-    const opened = await query.open(rows.map((row) => row.leadId));
+    const opened = await query.open(
+      rows.filter((row) => !cards.has(row.leadId)).map((row) => row.leadId),
+    );
     if (E.isLeft(opened)) return opened;
     for (const [leadId, card] of opened.right) cards.set(leadId, card);
     return E.right(undefined);
   };
-  const matching = (row: LeadSummary): boolean => query.isMatch(cards.get(row.leadId));
-
   const bound =
     query.verifiedInFull ?? (query.exact ? EXACT_SEARCH_VERIFIED_IN_FULL : SEARCH_VERIFIED_IN_FULL);
+
+  if (query.exact && query.candidates.length > bound) {
+    // Counted, not checked: only the first candidates after the cursor are needed, picked
+    // as the list picks its page rather than by sorting them all (100,000 for a common
+    // character), a few more in case some were purged a moment ago.
+    for (let wanted = query.limit + 1 + PURGED_SLACK; ; wanted *= 4) {
+      const picked = leadPage(query.candidates, { after, limit: wanted, matches: () => true });
+      const opened = await openAll(picked.items);
+      if (E.isLeft(opened)) return opened;
+      const kept = picked.items.filter((row) => query.isMatch(cards.get(row.leadId)));
+      if (kept.length > query.limit || !picked.more) {
+        return E.right({
+          items: kept.slice(0, query.limit),
+          more: kept.length > query.limit,
+          total: query.candidates.length,
+          totalIsEstimate: false,
+          cards,
+        });
+      }
+    }
+  }
+
+  const ordered = [...query.candidates].sort(listOrder);
+  const start = after === undefined ? 0 : firstAfter(ordered, (row) => listOrder(after, row) < 0);
+  const matching = (row: LeadSummary): boolean => query.isMatch(cards.get(row.leadId));
+
   if (ordered.length <= bound) {
     const opened = await openAll(ordered);
     if (E.isLeft(opened)) return opened;
@@ -98,16 +124,13 @@ export const searchPage = async <F>(
   }
   const checked = next - start;
   const everyOneChecked = start === 0 && next === ordered.length;
-  const estimated = !query.exact && !everyOneChecked;
   return E.right({
     items: kept.slice(0, query.limit),
     more: kept.length > query.limit,
-    total: query.exact
-      ? ordered.length
-      : everyOneChecked
-        ? kept.length
-        : Math.round((ordered.length * kept.length) / Math.max(1, checked)),
-    totalIsEstimate: estimated,
+    total: everyOneChecked
+      ? kept.length
+      : Math.round((ordered.length * kept.length) / Math.max(1, checked)),
+    totalIsEstimate: !everyOneChecked,
     cards,
   });
 };
