@@ -21,3 +21,4 @@ export * from "./read-model/index.js";
 export * from "./store/events-summary.js";
 export * from "./store/sqlite-event-store.js";
 export * from "./worklist/sqlite-worklist-store.js";
+export * from "./worklist/worklist-file-summary.js";
