@@ -1,4 +1,4 @@
-import { chmodSync, cpSync } from "node:fs";
+import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -26,12 +26,85 @@ describe("leadledger doctor", () => {
       "read-model.sqlite",
       "streams without keys",
       "keys without streams",
+      "tokens.sqlite",
+      "worklist.sqlite",
     ]) {
       expect(run.stdout).toMatch(new RegExp(`^  ok +${check}: `, "m"));
     }
     expect(run.stdout).toContain("every hash chain with the secret");
     expect(run.stdout).toContain(`the log against ${join(healthy, "checkpoints.jsonl")}`);
+    expect(run.stdout).toMatch(
+      /^ {2}ok +tokens\.sqlite: SQLite integrity; (\d+) tokens: \1 active, 0 expired, 0 revoked$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^ {2}ok +worklist\.sqlite: SQLite integrity; \d+ leads' cards, [\d,]+ index entries, up to position (\d+) of \1$/m,
+    );
     expect(run.stdout).toMatch(/^0 problems, 0 warnings$/m);
+  });
+
+  it("counts tokens by standing, never showing a hash, and finds a worklist ahead of its log", async () => {
+    const dataDir = join(scratch(), "data");
+    cpSync(healthy, dataDir, { recursive: true });
+    const tokens = new Database(join(dataDir, "tokens.sqlite"));
+    const ids = tokens
+      .prepare<[], string>("SELECT token_id FROM api_tokens ORDER BY token_id")
+      .pluck()
+      .all();
+    const hashes = tokens.prepare<[], string>("SELECT sha256 FROM api_tokens").pluck().all();
+    const now = Date.now();
+    tokens.prepare("UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?").run(now - 1, ids[0]);
+    tokens.prepare("UPDATE api_tokens SET expires_at = ? WHERE token_id = ?").run(now - 1, ids[1]);
+    // A row no server writes: the authentication refuses it, the doctor names it.
+    tokens.prepare("UPDATE api_tokens SET role = 'janitor' WHERE token_id = ?").run(ids[2]);
+    tokens.close();
+    const worklist = new Database(join(dataDir, "worklist.sqlite"));
+    worklist.prepare("UPDATE worklist_checkpoint SET position = '999999999'").run();
+    worklist.close();
+
+    const run = await runCli("doctor", "--data-dir", dataDir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^ {2}PROBLEM +tokens\\.sqlite: 1 of ${ids.length} tokens name no valid person, role or department`,
+        "m",
+      ),
+    );
+    expect(run.stdout).toContain(`tokens: ${ids[2]}`);
+    for (const hash of hashes) expect(run.stdout).not.toContain(hash);
+    expect(run.stdout).toMatch(
+      /^ {2}PROBLEM +worklist\.sqlite: its checkpoint \(position 999999999\) lies past the log's last event \(\d+\)/m,
+    );
+    expect(run.stdout).toMatch(/^2 problems, 0 warnings$/m);
+
+    const repaired = new Database(join(dataDir, "tokens.sqlite"));
+    repaired.prepare("UPDATE api_tokens SET role = 'rep' WHERE token_id = ?").run(ids[2]);
+    repaired.close();
+    const counted = await runCli("doctor", "--data-dir", dataDir);
+    expect(counted.stdout).toMatch(
+      new RegExp(
+        `^ {2}ok +tokens\\.sqlite: SQLite integrity; ${ids.length} tokens: ${ids.length - 2} active, 1 expired, 1 revoked$`,
+        "m",
+      ),
+    );
+  });
+
+  it("warns when the tokens' file is gone, and fails a damaged one", async () => {
+    const dataDir = join(scratch(), "data");
+    cpSync(healthy, dataDir, { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) {
+      rmSync(join(dataDir, `tokens.sqlite${suffix}`), { force: true });
+    }
+    const gone = await runCli("doctor", "--data-dir", dataDir);
+    expect(gone.code).toBe(0);
+    expect(gone.stdout).toMatch(
+      /^ {2}warning +tokens\.sqlite: .*tokens\.sqlite does not exist: no API token is accepted$/m,
+    );
+    expect(gone.stdout).toMatch(/^0 problems, 1 warnings$/m);
+
+    writeFileSync(join(dataDir, "tokens.sqlite"), "not a database at all", { mode: 0o600 });
+    const damaged = await runCli("doctor", "--data-dir", dataDir);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stdout).toMatch(/^ {2}PROBLEM +tokens\.sqlite: SQLite integrity check failed$/m);
   });
 
   it("finds a file others can read and a lead whose key was deleted", async () => {

@@ -2,12 +2,15 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   checkDatabaseIntegrity,
+  type EventsSummary,
   matchKeysWithStreams,
   summariseEventsFile,
+  summariseWorklistFile,
 } from "@leadledger/sqlite-adapter";
 import { type Command, Option } from "commander";
 import * as E from "fp-ts/lib/Either.js";
 import { dataDirectoryFiles } from "../data-directory.js";
+import { censusOfTokenFile } from "../tokens/token-file-census.js";
 import { backupProblemText } from "./backup-problem-text.js";
 import type { CliIo } from "./cli-io.js";
 import { exitCodesHelp, type Finish, guarded } from "./command-action.js";
@@ -34,6 +37,91 @@ const finding = (
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The API tokens' file: SQLite's integrity, and how many tokens are active, expired and
+ * revoked (ids of damaged rows at most; never a token or a hash). Without the file nobody
+ * can call the API until a server starts and makes it.
+ */
+const tokenFindings = (file: string, now: number): DoctorFinding => {
+  const name = "tokens.sqlite";
+  if (!existsSync(file)) {
+    return finding("warning", name, `${file} does not exist: no API token is accepted`, [
+      "a server makes it at its next start, and moves there the tokens an older config.json still holds",
+      "if it was deleted, its tokens are gone: restore it from a backup, or issue new ones (leadledger tokens issue)",
+    ]);
+  }
+  const integrity = checkDatabaseIntegrity(file);
+  if (!integrity.ok) {
+    return finding("problem", name, "SQLite integrity check failed", integrity.messages);
+  }
+  try {
+    const census = censusOfTokenFile(file, now);
+    const { active, expired, revoked } = census.standing;
+    const counted = `${count(census.tokens)} tokens: ${count(active)} active, ${count(expired)} expired, ${count(revoked)} revoked`;
+    if (census.undecodable.length > 0) {
+      return finding(
+        "problem",
+        name,
+        `${count(census.undecodable.length)} of ${count(census.tokens)} tokens name no valid person, role or department (changed by hand?): each is refused`,
+        [
+          `tokens: ${census.undecodable.join(", ")}`,
+          "revoke them (leadledger tokens revoke) and issue new ones",
+        ],
+      );
+    }
+    return active === 0
+      ? finding("warning", name, `SQLite integrity; ${counted}: nobody can call the API`, [
+          "issue one: leadledger tokens issue --person <id> --label <what for>",
+        ])
+      : finding("ok", name, `SQLite integrity; ${counted}`);
+  } catch (error) {
+    return finding("problem", name, `holds no API tokens' table: ${reason(error)}`);
+  }
+};
+
+/**
+ * The worklist's index: SQLite's integrity, its cards and index rows, and its checkpoint,
+ * which must not lie past the log's last event (an index of another log, or of this one
+ * before a restore, would be taken as caught up). It is derived: absent, the server builds it.
+ */
+const worklistFindings = (file: string, log: EventsSummary | undefined): DoctorFinding => {
+  const name = "worklist.sqlite";
+  if (!existsSync(file)) {
+    return finding("ok", name, "not there: the server builds it from the log at its next start");
+  }
+  const integrity = checkDatabaseIntegrity(file);
+  if (!integrity.ok) {
+    return finding("problem", name, "SQLite integrity check failed", [
+      ...integrity.messages,
+      `stop the server, delete ${file} (and its -wal, -shm), and start it: it rebuilds the index`,
+    ]);
+  }
+  try {
+    const summary = summariseWorklistFile(file);
+    const indexed = `${count(summary.cards)} leads' cards, ${count(summary.terms)} index entries`;
+    const upTo = summary.checkpoint === undefined ? 0n : BigInt(summary.checkpoint);
+    const last = log === undefined ? undefined : BigInt(log.lastPosition);
+    if (last !== undefined && upTo > last) {
+      return finding(
+        "problem",
+        name,
+        `its checkpoint (position ${upTo}) lies past the log's last event (${last}): an index of another log, or of this one before a restore; a server would pass over the events it has not seen`,
+        [
+          `stop the server, delete ${file} (and its -wal, -shm), and start it: it rebuilds the index`,
+        ],
+      );
+    }
+    return finding(
+      "ok",
+      name,
+      `SQLite integrity; ${indexed}, up to position ${upTo}${last === undefined ? "" : ` of ${last}`}`,
+    );
+  } catch (error) {
+    return finding("problem", name, `holds no worklist: ${reason(error)}`);
+  }
+};
 
 /**
  * Files 0600 and directories 0700, as the ledger creates them (docs/operations.md,
@@ -97,14 +185,15 @@ export const doctor = async (
     } else findings.push(finding("problem", "config.json", read.left));
   }
 
+  let log: EventsSummary | undefined;
   if (existsSync(files.events)) {
     const withCheckpoints = secret !== undefined && existsSync(checkpoints);
-    let total = 0;
     try {
-      total = summariseEventsFile(files.events).eventCount;
+      log = summariseEventsFile(files.events);
     } catch {
       // unreadable: the verification below says so
     }
+    const total = log?.eventCount ?? 0;
     const progress = verificationProgress(io.stdout, total);
     const done = await runLedgerTask(
       {
@@ -172,6 +261,9 @@ export const doctor = async (
     );
   }
 
+  findings.push(tokenFindings(files.tokens ?? join(directory.right, "tokens.sqlite"), Date.now()));
+  findings.push(worklistFindings(files.worklist, log));
+
   if (existsSync(files.events) && existsSync(files.keys)) {
     try {
       const matched = matchKeysWithStreams(files);
@@ -232,7 +324,8 @@ export const defineDoctorCommand = (program: Command, io: CliIo, finish: Finish)
         "directory permissions (0600/0700); the ledger secret in config.json; SQLite's integrity " +
         "check of every database; every stream's continuity and every lead's hash chain with the " +
         "secret; the log against its signed checkpoints; lead streams without a key (problem) and " +
-        "keys without a lead stream (warning). Prints a report.",
+        "keys without a lead stream (warning); the API tokens (active, expired, revoked; never " +
+        "a token or a hash); the worklist's index against the log. Prints a report.",
     )
     .addOption(dataDirOption("the data directory to check"))
     .addOption(

@@ -34,7 +34,10 @@ export interface StoredApiToken {
 export type ApiTokenStanding = "active" | "expired" | "revoked";
 
 /** The standing of `token` at `now` (epoch milliseconds): revoked wins over expired. */
-export const standingOf = (token: StoredApiToken, now: number): ApiTokenStanding => {
+export const standingOf = (
+  token: Pick<StoredApiToken, "expiresAt" | "revokedAt">,
+  now: number,
+): ApiTokenStanding => {
   if (token.revokedAt !== null && token.revokedAt <= now) return "revoked";
   return now >= token.expiresAt ? "expired" : "active";
 };
