@@ -303,7 +303,14 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
         { name: "commands", description: "Record facts about a lead" },
         { name: "leads", description: "Read leads and their history" },
         { name: "views", description: "What the business reads (評估與分析)" },
-        { name: "people", description: "Who works here: join, move, leave (人员)" },
+        {
+          name: "people",
+          description: "Who works here: join, move, leave (人员); and who is asking (GET /me)",
+        },
+        {
+          name: "tokens",
+          description: "API tokens: issue (shown once), list, revoke, rotate; executives only",
+        },
       ],
     },
   });
