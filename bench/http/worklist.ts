@@ -310,6 +310,36 @@ for (const cell of chosen) {
   available.set(cell, { ok: failed.length === 0, summary });
 }
 
+// Which name query costs what: each one alone, one request at a time, after a few to warm.
+const perQuery: Record<string, number> = {};
+for (const cell of chosen) {
+  if (
+    !cell.label.endsWith("q=name") ||
+    cell.connections !== 1 ||
+    available.get(cell)?.ok !== true
+  ) {
+    continue;
+  }
+  for (const path of cell.paths) {
+    const times: number[] = [];
+    for (let n = 0; n < 40; n++) {
+      const started = performance.now();
+      const response = await fetch(`${base}${path}`, {
+        headers: { authorization: `Bearer ${dataSet.tokens[cell.who]}` },
+      });
+      await response.arrayBuffer();
+      if (n >= 10) times.push(performance.now() - started);
+    }
+    const label = `${cell.who} ${decodeURIComponent(path.slice(path.indexOf("q=")))}`;
+    perQuery[label] = Math.round(median(times) * 10) / 10;
+  }
+}
+console.log(
+  `# name queries one at a time, median of 30 (ms): ${Object.entries(perQuery)
+    .map(([label, ms]) => `${label} ${ms}`)
+    .join(", ")}`,
+);
+
 const runs = new Map<Cell, Result[]>();
 for (let round = 1; round <= ROUNDS; round++) {
   for (const cell of chosen) {
@@ -394,6 +424,7 @@ console.log(
     startMs: server.startMs,
     seconds: SECONDS,
     rounds: ROUNDS,
+    nameQueriesMedianMs: perQuery,
     rows,
   }),
 );
