@@ -175,12 +175,21 @@ export type SentParty = t.TypeOf<typeof SentParty>;
 /** The channels through which someone can be reached now: given, and not to be confirmed. */
 export const REACHING_CHANNELS = ["phone", "email", "messaging", "address", "fax"] as const;
 
+/** Every contact channel, each optional: what {@link SentContactChannels} refines. */
+export const SentContactProps = t.exact(t.partial(ContactChannels.type.props));
+
+// Named by hand: inferred, every declaration that holds this codec spelt out each channel's
+// static type as a union whose members came in the order the compiler first met them, so a
+// fresh build and an incremental one wrote different API reports.
+/** The codec of {@link SentContactChannels}. */
+export interface SentContactChannelsC extends t.RefinementC<typeof SentContactProps> {}
+
 /**
  * How to reach the lead, as a capture sends it: at least one channel with a value (not
  * `{ "tbc": true }`); the others may be left out.
  */
-export const SentContactChannels = t.refinement(
-  t.exact(t.partial(ContactChannels.type.props)),
+export const SentContactChannels: SentContactChannelsC = t.refinement(
+  SentContactProps,
   (contact) =>
     REACHING_CHANNELS.some((channel) => {
       const value = contact[channel];
