@@ -63,15 +63,34 @@ export const CAPTURE_FIELDS: {
 /** The optional confirmable field a capture or an amendment may carry besides {@link CAPTURE_FIELDS}. */
 const REFERRER_NAME = "referrerName";
 
+/**
+ * The keys of each confirmable field's path, split once: every capture looks up all of them
+ * twice (its defaults, then its to-be-confirmed list), and splitting each path anew took
+ * about a tenth of an in-memory capture.
+ */
+const PATH_KEYS = new Map<string, readonly string[]>(
+  [...CAPTURE_FIELDS.company, ...CAPTURE_FIELDS.individual, REFERRER_NAME].map((path) => [
+    path,
+    path.split("."),
+  ]),
+);
+
 /** The value at a dotted path of a command or a capture, `undefined` when it is not there. */
 export const valueAt = (root: unknown, path: string): unknown => {
+  const keys = PATH_KEYS.get(path) ?? path.split(".");
   let value = root;
-  for (const key of path.split(".")) {
+  for (let i = 0; i < keys.length; i++) {
     if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
+    value = (value as Record<string, unknown>)[keys[i] as string];
   }
   return value;
 };
+
+/** Each kind's capture fields and the referrer's name, sorted once: filtered, they stay sorted. */
+const CONFIRMABLE_IN_CAPTURE = {
+  company: [...CAPTURE_FIELDS.company, REFERRER_NAME].sort(),
+  individual: [...CAPTURE_FIELDS.individual, REFERRER_NAME].sort(),
+} as const;
 
 /**
  * The fields of a complete capture that are to be confirmed, sorted: what `LeadCaptured`
@@ -80,9 +99,9 @@ export const valueAt = (root: unknown, path: string): unknown => {
 export const toBeConfirmedIn = (capture: {
   readonly party: { readonly kind: "company" | "individual" };
 }): string[] =>
-  [...CAPTURE_FIELDS[capture.party.kind], REFERRER_NAME]
-    .filter((path) => isToBeConfirmed(valueAt(capture, path)))
-    .sort();
+  CONFIRMABLE_IN_CAPTURE[capture.party.kind].filter((path) =>
+    isToBeConfirmed(valueAt(capture, path)),
+  );
 
 /**
  * The open fields after an amendment: those it confirms leave the list, those it marks
@@ -94,7 +113,7 @@ export const toBeConfirmedAfter = (
   amendment: object,
 ): string[] => {
   const open = new Set(before);
-  for (const path of [...CAPTURE_FIELDS[partyKind], REFERRER_NAME]) {
+  for (const path of CONFIRMABLE_IN_CAPTURE[partyKind]) {
     const value = valueAt(amendment, path);
     if (value === undefined) continue;
     if (isToBeConfirmed(value)) open.add(path);
