@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +25,8 @@ const root = mkdtempSync(
 
 interface Started {
   readonly child: ChildProcess;
+  /** The server's JSON lines after the first. */
+  readonly later: unknown[];
   readonly port: number;
   readonly token: string;
   readonly startMs: number;
@@ -31,22 +34,47 @@ interface Started {
 
 const start = (env: Record<string, string>): Promise<Started> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, join(here, "serve.ts")], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    // BENCH_HTTP_CPU_PROF=<dir>: each leadledger server writes a CPU profile there on exit
+    // (summarise with profile-summary.ts).
+    const profile =
+      process.env.BENCH_HTTP_CPU_PROF !== undefined && env.BENCH_SERVER !== "hello"
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_HTTP_CPU_PROF}`]
+        : [];
+    const child = spawn(
+      process.execPath,
+      [...profile, ...process.execArgv, join(here, "serve.ts")],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const later: unknown[] = [];
     lines.once("line", (line) => {
       const ready = JSON.parse(line) as { port: number; token?: string; startMs?: number };
-      resolve({ child, port: ready.port, token: ready.token ?? "", startMs: ready.startMs ?? 0 });
+      lines.on("line", (next) => later.push(JSON.parse(next)));
+      resolve({
+        child,
+        later,
+        port: ready.port,
+        token: ready.token ?? "",
+        startMs: ready.startMs ?? 0,
+      });
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
 
-const stop = (started: Started): Promise<void> =>
+/** What a metered server reports when it stops (serve.ts). */
+interface ServerReport {
+  readonly sqlite: Record<string, { ms: number; calls: number }>;
+  readonly cpuMs: number;
+}
+
+/** Stops a server; resolves with the last line it printed after the first, if any. */
+const stop = (started: Started): Promise<unknown> =>
   new Promise((resolve) => {
     started.child.removeAllListeners("exit");
-    started.child.once("exit", () => resolve());
+    started.child.once("exit", () => setImmediate(() => resolve(started.later.at(-1))));
     started.child.kill("SIGTERM");
   });
 
@@ -106,52 +134,88 @@ const captureBody = (): string => {
 
 console.log(`# HTTP benchmark (${DURATION_S} s per figure, loopback, Node ${process.version})`);
 
-// The reference, in the same run.
-const hello = await start({ BENCH_SERVER: "hello" });
-const reference = await run({
-  url: `http://127.0.0.1:${hello.port}/hello`,
-  connections: CAPTURE_CONNECTIONS,
-  duration: DURATION_S,
-});
-await stop(hello);
-line("fastify hello-world (reference)", reference);
+const captureLoad = (server: Started): Promise<Result> =>
+  run({
+    url: `http://127.0.0.1:${server.port}/leads`,
+    connections: CAPTURE_CONNECTIONS,
+    duration: DURATION_S,
+    method: "POST",
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    // Each body a new company with its own phone and e-mail, under its own Idempotency-Key:
+    // no capture is a duplicate, an idempotent replay or a reservation conflict.
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, "idempotency-key": randomUUID() },
+          body: captureBody(),
+        }),
+      },
+    ],
+  });
 
-// Captures on durable SQLite (synchronous=FULL), then on NORMAL to show what fsync costs.
-const captureDir = join(root, "capture");
-const leadledger = await start({ BENCH_DATA_DIR: captureDir });
-const captured = await run({
-  url: `http://127.0.0.1:${leadledger.port}/leads`,
-  connections: CAPTURE_CONNECTIONS,
-  duration: DURATION_S,
-  method: "POST",
-  headers: { authorization: `Bearer ${leadledger.token}`, "content-type": "application/json" },
-  requests: [{ setupRequest: (request) => ({ ...request, body: captureBody() }) }],
-});
-await stop(leadledger);
-const ratio = captured.requests.average / reference.requests.average;
-line(
-  "POST /leads (capture, SQLite synchronous=FULL)",
-  captured,
-  `  = ${ratio.toFixed(2)}× hello-world (target ≥ 0.25×)`,
+const failed = (result: Result): number => result.non2xx + result.errors + result.timeouts;
+
+// The capture target as a ratio to a Fastify hello-world measured in the same run: ROUNDS
+// alternating rounds, each a fresh hello-world process and then a fresh server on an empty
+// data directory, SQLite synchronous=FULL, demo off, captures by a rep with their own token.
+// The server counts its time in SQLite calls (sqlite-time.ts) and reports it on exit.
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+const ratios: number[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const hello = await start({ BENCH_SERVER: "hello" });
+  const reference = await run({
+    url: `http://127.0.0.1:${hello.port}/hello`,
+    connections: CAPTURE_CONNECTIONS,
+    duration: DURATION_S,
+  });
+  await stop(hello);
+  line(`round ${round}: fastify hello-world (reference)`, reference);
+
+  const leadledger = await start({
+    BENCH_DATA_DIR: join(root, `capture-${round}`),
+    BENCH_REP: "1",
+    // BENCH_HTTP_SQLITE_TIME=0 runs the server unmetered, to see what the meter costs.
+    BENCH_SQLITE_TIME: process.env.BENCH_HTTP_SQLITE_TIME ?? "1",
+  });
+  const captured = await captureLoad(leadledger);
+  const report = (await stop(leadledger)) as ServerReport | undefined;
+  const ratio = captured.requests.average / reference.requests.average;
+  ratios.push(ratio);
+  const accepted = captured["2xx"];
+  let sqlite = "";
+  if (report !== undefined && accepted > 0) {
+    const files = Object.entries(report.sqlite)
+      .filter(([, { ms }]) => ms >= 1)
+      .sort((a, b) => b[1].ms - a[1].ms);
+    const totalMs = files.reduce((sum, [, { ms }]) => sum + ms, 0);
+    const perCapture = (ms: number): string => `${Math.round((ms * 1000) / accepted)} µs`;
+    sqlite = `\n${"".padEnd(44)} SQLite ${perCapture(totalMs)} of a capture's ${perCapture(captured.duration * 1000)} = ${((totalMs / (captured.duration * 1000)) * 100).toFixed(0)} % (${files.map(([file, { ms, calls }]) => `${file} ${perCapture(ms)} (${(calls / accepted).toFixed(1)} calls)`).join(", ")}); server CPU ${perCapture(report.cpuMs)} a capture`;
+  }
+  line(
+    `round ${round}: POST /leads (capture, SQLite FULL)`,
+    captured,
+    `  = ${ratio.toFixed(3)}× hello-world (target ≥ 0.06×); ${failed(captured)} errors/non-2xx${sqlite}`,
+  );
+}
+const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? 0;
+console.log(
+  `capture / hello-world, median of ${ROUNDS} rounds: ${median.toFixed(3)}× (${ratios.map((r) => r.toFixed(3)).join(", ")}; target ≥ 0.06×)`,
 );
+if (process.env.BENCH_HTTP_CAPTURE_ONLY === "1") {
+  rmSync(root, { recursive: true, force: true });
+  process.exit(0);
+}
+
+// The same captures with synchronous=NORMAL, to show what fsync costs.
 const normal = await start({
   BENCH_DATA_DIR: join(root, "capture-normal"),
   BENCH_SYNCHRONOUS: "normal",
+  BENCH_REP: "1",
 });
-const capturedNormal = await run({
-  url: `http://127.0.0.1:${normal.port}/leads`,
-  connections: CAPTURE_CONNECTIONS,
-  duration: DURATION_S,
-  method: "POST",
-  headers: { authorization: `Bearer ${normal.token}`, "content-type": "application/json" },
-  requests: [{ setupRequest: (request) => ({ ...request, body: captureBody() }) }],
-});
+const capturedNormal = await captureLoad(normal);
 await stop(normal);
-line(
-  "POST /leads (capture, SQLite synchronous=NORMAL)",
-  capturedNormal,
-  `  = ${(capturedNormal.requests.average / reference.requests.average).toFixed(2)}× hello-world`,
-);
+line("POST /leads (capture, SQLite synchronous=NORMAL)", capturedNormal);
 
 // Views over a generated log of VIEW_LEADS leads, appended to the SQLite store first.
 const viewDir = join(root, "views");
