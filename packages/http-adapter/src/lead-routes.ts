@@ -37,6 +37,7 @@ import {
 } from "./representations.js";
 import { addAnswerSchemas, jsonAnswer, PROBLEM_RESPONSES } from "./response-schemas.js";
 import { type RouteContext, type SummaryRows, sendJson } from "./route-context.js";
+import { candidateRows, rowsToWalk } from "./row-groups.js";
 import {
   cardsOfScopedRows,
   ownerNamesOf,
@@ -88,15 +89,19 @@ interface PageQuery {
   readonly limit: number;
   /** The caller's scope and the list's filters. */
   readonly matches: (row: LeadSummary) => boolean;
+  /**
+   * The rows to walk: every row `matches` can keep (the caller's own, or their
+   * department's), so that a page costs what the caller may see, not all the rows.
+   */
+  readonly walk: SummaryRows;
 }
 
 /** The list without a search: its page in turn, then the cards of that page's rows only. */
 const listPage = async (
   context: RouteContext,
-  rows: SummaryRows,
   query: PageQuery,
 ): Promise<E.Either<ProblemDetails, FoundPage>> => {
-  const page = await context.inTurn(() => leadPage(rows, query));
+  const page = await context.inTurn(() => leadPage(query.walk, query));
   const cards = await cardsOfScopedRows(context, page.items);
   if (E.isLeft(cards)) return cards;
   return E.right({ ...page, totalIsEstimate: false, cards: cards.right });
@@ -115,9 +120,9 @@ const searchedPage = async (
   const prepared = worklist.prepare(search);
   const candidates = await worklist.candidates(prepared);
   if (E.isLeft(candidates)) return E.left(worklistUnavailable(candidates.left));
-  const indexed = candidates.right;
-  const scoped =
-    indexed.size === 0 ? [] : rows.filter((row) => indexed.has(row.leadId) && query.matches(row));
+  // Looked up by lead id (or the rows to walk looked up among the candidates, whichever are
+  // fewer): a search costs its candidates, not a pass over every row.
+  const scoped = candidateRows(rows, query.walk, candidates.right, query.matches);
   const page = await searchPage({
     after: query.after,
     limit: query.limit,
@@ -213,10 +218,12 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
         (q.stage === undefined || row.stage === q.stage) &&
         (q.channel === undefined || row.channel === q.channel) &&
         matchesToBeConfirmed(row, q.toBeConfirmed);
+      const walk = rowsToWalk(rows, actor, { owner: q.owner, department: q.department });
+      const pageQuery: PageQuery = { after: cursor, limit, matches, walk };
       const found =
         search === undefined || context.worklist === undefined
-          ? await listPage(context, rows, { after: cursor, limit, matches })
-          : await searchedPage(context.worklist, rows, search, { after: cursor, limit, matches });
+          ? await listPage(context, pageQuery)
+          : await searchedPage(context.worklist, rows, search, pageQuery);
       if (E.isLeft(found)) return sendProblem(reply, found.left);
       const { items, more, total, totalIsEstimate, cards } = found.right;
       const owners = await ownerNamesOf(context, items);
