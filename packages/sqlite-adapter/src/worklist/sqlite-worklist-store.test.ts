@@ -71,4 +71,39 @@ describe("the SQLite worklist store", () => {
     expect(right(await store.leadsWithTerm("t1"))).toEqual(["a"]);
     await store.close();
   });
+
+  it("answers a term read again as the file stands now: after its own commits and another process's", async () => {
+    const path = join(tempDirectory(), "worklist.sqlite");
+    const store = openSqliteWorklistStore({ path });
+    const other = openSqliteWorklistStore({ path });
+    right(
+      await store.commit({
+        entries: [{ leadId: "a", sealedCard: "box-a", terms: ["t1"] }],
+        removed: [],
+        checkpoint: 1n,
+      }),
+    );
+    expect(right(await store.leadsWithTerm("t1"))).toEqual(["a"]);
+    expect(right(await store.leadsWithTerm("t1"))).toEqual(["a"]);
+    right(
+      await store.commit({
+        entries: [{ leadId: "b", sealedCard: "box-b", terms: ["t1"] }],
+        removed: [],
+        checkpoint: 2n,
+      }),
+    );
+    expect([...right(await store.leadsWithTerm("t1"))].sort()).toEqual(["a", "b"]);
+    // Another server process on the same file purges lead a and indexes c.
+    expect([...right(await other.leadsWithTerm("t1"))].sort()).toEqual(["a", "b"]);
+    right(
+      await other.commit({
+        entries: [{ leadId: "c", sealedCard: "box-c", terms: ["t1"] }],
+        removed: ["a"],
+        checkpoint: 3n,
+      }),
+    );
+    expect([...right(await store.leadsWithTerm("t1"))].sort()).toEqual(["b", "c"]);
+    await other.close();
+    await store.close();
+  });
 });
