@@ -84,6 +84,19 @@ export const openCard = (key: Uint8Array, leadId: string, box: string): LeadCard
   return E.isRight(card) ? card.right : undefined;
 };
 
+// A store may hand out the same posting list until the index changes (the SQLite store keeps
+// them): its set, made once, is then the same object too, which saves building a set of
+// 14,368 ids (a common surname) on every search, and lets a caller keep what it derives
+// from the set with it.
+const setOfPostings = new WeakMap<readonly string[], ReadonlySet<string>>();
+const setOf = (postings: readonly string[]): ReadonlySet<string> => {
+  const known = setOfPostings.get(postings);
+  if (known !== undefined) return known;
+  const made = new Set(postings);
+  setOfPostings.set(postings, made);
+  return made;
+};
+
 /** Builds the worklist's read side over its store and the ledger's keys. */
 export const createWorklist = (deps: WorklistDeps): Worklist => {
   const region = deps.defaultPhoneRegion ?? "CN";
@@ -122,10 +135,15 @@ export const createWorklist = (deps: WorklistDeps): Worklist => {
       }
       postings.sort((a, b) => a.length - b.length);
       const [shortest, ...others] = postings;
-      let found = new Set(shortest ?? []);
+      if (shortest === undefined) return E.right(new Set());
+      if (others.length === 0) return E.right(setOf(shortest));
+      // From the shortest list: each step keeps those of the candidates so far that the
+      // next list's set holds, so the work follows the shorter lists.
+      let found: ReadonlySet<string> = setOf(shortest);
       for (const other of others) {
+        const within = setOf(other);
         const next = new Set<string>();
-        for (const leadId of other) if (found.has(leadId)) next.add(leadId);
+        for (const leadId of found) if (within.has(leadId)) next.add(leadId);
         found = next;
         if (found.size === 0) break;
       }
