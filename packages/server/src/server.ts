@@ -242,7 +242,13 @@ export const createServer = async (config: ServerConfig): Promise<LeadLedgerServ
     // The runner retries by itself; the server can answer commands meanwhile.
     process.emitWarning(`the projection is not caught up yet: ${started.left.code}`);
   }
-  const worklist = await startWorklist({ dataDir: config.dataDir, eventStore, keyStore, secret });
+  const worklist = await startWorklist({
+    dataDir: config.dataDir,
+    eventStore,
+    keyStore,
+    secret,
+    ledger,
+  });
 
   const app = Fastify({
     logger: loggerOptions(config),

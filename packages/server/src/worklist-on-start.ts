@@ -1,4 +1,9 @@
-import { createLeadLedger, type EventStore, type KeyStore } from "@leadledger/core";
+import {
+  createLeadLedger,
+  type EventStore,
+  type KeyStore,
+  type LeadLedger,
+} from "@leadledger/core";
 import {
   createWorklist,
   createWorklistIndexer,
@@ -17,15 +22,21 @@ export interface RunningWorklist {
 
 /**
  * Opens the worklist's file in the data directory and starts its indexer, caught up before
- * the server answers (docs/architecture.md, "The worklist"). The indexer reads leads
- * through a ledger of its own with a small cache, so that a catch-up over every lead does
- * not push the server's working set out of the ledger's cache.
+ * the server answers (docs/architecture.md, "The worklist"). Catching up, the indexer reads
+ * leads through a ledger of its own with a small cache, so that a catch-up over every lead
+ * does not push the server's working set out of the ledger's cache. Following the log, it
+ * reads each lead through the server's ledger (`deps.ledger`), which holds the lead loaded
+ * from the command that just changed it, key included: one read of what its stream gained
+ * instead of the whole stream, a key from keys.sqlite and every part decrypted again
+ * (issue 21). The chain is verified on every read either way.
  */
 export const startWorklist = async (deps: {
   readonly dataDir: string;
   readonly eventStore: EventStore;
   readonly keyStore: KeyStore;
   readonly secret: Uint8Array;
+  /** The server's ledger, read through once the indexer follows the log. */
+  readonly ledger: Pick<LeadLedger, "getLead">;
 }): Promise<RunningWorklist> => {
   const store = openSqliteWorklistStore({ path: dataDirectoryFiles(deps.dataDir).worklist });
   const searchKey = searchKeyOf(deps.secret);
@@ -35,10 +46,14 @@ export const startWorklist = async (deps: {
     secret: deps.secret,
     cacheSize: 100,
   });
+  const leads: Pick<LeadLedger, "getLead"> = {
+    getLead: (actor, leadId, options) =>
+      (indexer.status().phase === "live" ? deps.ledger : reader).getLead(actor, leadId, options),
+  };
   const indexer = createWorklistIndexer({
     events: deps.eventStore,
     store,
-    ledger: reader,
+    ledger: leads,
     keyStore: deps.keyStore,
     searchKey,
   });
