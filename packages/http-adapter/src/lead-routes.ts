@@ -134,6 +134,19 @@ const searchedPage = async (
   return E.isLeft(page) ? E.left(worklistUnavailable(page.left)) : page;
 };
 
+/**
+ * A search in its turn, as a list's page is picked in its turn (turn-queue.ts): its reads
+ * resolve at once (SQLite is synchronous), so the whole search runs in that turn.
+ */
+const searchIn = async (
+  context: RouteContext,
+  worklist: Worklist,
+  rows: SummaryRows,
+  search: WorklistSearch,
+  query: PageQuery,
+): Promise<E.Either<ProblemDetails, FoundPage>> =>
+  await context.inTurn(() => searchedPage(worklist, rows, search, query));
+
 const encodeCursor = (row: LeadSummary): string =>
   Buffer.from(`${row.acquiredAt}/${row.leadId}`, "utf8").toString("base64url");
 const decodeCursor = (text: string): LeadCursor | undefined => {
@@ -223,7 +236,7 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
       const found =
         search === undefined || context.worklist === undefined
           ? await listPage(context, pageQuery)
-          : await searchedPage(context.worklist, rows, search, pageQuery);
+          : await searchIn(context, context.worklist, rows, search, pageQuery);
       if (E.isLeft(found)) return sendProblem(reply, found.left);
       const { items, more, total, totalIsEstimate, cards } = found.right;
       const owners = await ownerNamesOf(context, items);
