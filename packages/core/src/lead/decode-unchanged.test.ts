@@ -38,4 +38,31 @@ describe("decodeUnchanged", () => {
     delete holed[0];
     expect(E.isLeft(decodeUnchanged(list, holed))).toBe(true);
   });
+
+  it("validates a confirmable field's value once: its guard, not again to find its member", () => {
+    let validations = 0;
+    const Address = t.refinement(t.string, (text) => {
+      validations++;
+      return text.includes("@");
+    });
+    const codec = t.strict({ email: t.union([Address, t.strict({ tbc: t.literal(true) })]) });
+    const value = { email: "wang@example.cn" };
+    const decoded = decodeUnchanged(codec, value);
+    expect(E.isRight(decoded) && decoded.right).toBe(value);
+    expect(validations).toBe(1);
+    // Waiting for its value, it is still decoded as io-ts decodes it: extra keys stripped.
+    expect(decodeUnchanged(codec, { email: { tbc: true, note: "x" } })).toEqual(
+      E.right({ email: { tbc: true } }),
+    );
+  });
+
+  it("takes a union's first member the value is, whether or not a later one would strip", () => {
+    const keepsAll = t.union([t.type({ a: t.string }), t.exact(t.type({ a: t.string }))]);
+    const value = { a: "1", extra: 2 };
+    const kept = decodeUnchanged(keepsAll, value);
+    expect(E.isRight(kept) && kept.right).toBe(value);
+    const strips = t.union([t.exact(t.type({ a: t.string })), t.type({ a: t.string })]);
+    expect(decodeUnchanged(strips, value)).toEqual(E.right({ a: "1" }));
+    expect(decodeUnchanged(strips, value)).toEqual(strips.decode(value));
+  });
 });

@@ -89,11 +89,24 @@ const compile = (codec: t.Mixed): KeepsEverything | null => {
     const memberChecks = members.map(checkOf);
     if (memberChecks.some((check) => check === null)) return null;
     const all = memberChecks as KeepsEverything[];
+    // Decoding takes the first member the value is. A member that keeps everything of any
+    // value it is need not be found: only a member that might drop something is asked
+    // whether the value is one, and only then the members before it. A confirmable field
+    // (a value or `{ "tbc": true }`) holding its value asks `{ "tbc": true }`, which fails at
+    // once, instead of validating the value a second time (an e-mail address's is costly).
+    const mightDrop = all.flatMap((check, index) => (check === ALWAYS ? [] : [index]));
+    if (mightDrop.length === 0) return ALWAYS;
     return (value) => {
-      for (let i = 0; i < members.length; i++) {
-        if ((members[i] as t.Mixed).is(value)) return (all[i] as KeepsEverything)(value);
+      for (const candidate of mightDrop) {
+        if (!(members[candidate] as t.Mixed).is(value)) continue;
+        for (let i = 0; i < candidate; i++) {
+          if ((members[i] as t.Mixed).is(value)) return (all[i] as KeepsEverything)(value);
+        }
+        return (all[candidate] as KeepsEverything)(value);
       }
-      return false;
+      // The value is one of the union's members (its checks only meet values their codec
+      // is), and the first it is keeps everything.
+      return true;
     };
   }
   if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
