@@ -20,6 +20,23 @@ export type AppendOutcome =
   | { readonly kind: "value"; readonly value: Either<StoreError, AppendResult> }
   | { readonly kind: "bug"; readonly error: unknown };
 
+/** One event as a group commit wrote it: its row of the events table. */
+export interface CommittedRow {
+  readonly position: bigint;
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly event: EncodedEvent;
+}
+
+/**
+ * What one group commit added to the log: every row it wrote, in position order, and the
+ * log's last position before them (read under the write lock, so nothing lies between).
+ */
+export interface CommittedGroup {
+  readonly after: bigint;
+  readonly rows: readonly CommittedRow[];
+}
+
 /** Collects appends and commits them in groups. */
 export interface GroupCommit {
   enqueue(append: PendingAppend): void;
@@ -41,7 +58,7 @@ const MAX_GROUP_SIZE = 512;
 export const createGroupCommit = (
   db: Database.Database,
   reads: EventReads,
-  onCommitted: () => void,
+  onCommitted: (group: CommittedGroup) => void,
 ): GroupCommit => {
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
@@ -67,6 +84,9 @@ export const createGroupCommit = (
     }
   };
 
+  /** Rows written by the appends of the group in hand, those rolled back removed. */
+  let written: CommittedRow[] = [];
+
   const appendOne = (append: PendingAppend): AppendOutcome => {
     // Read inside the write transaction rather than cached: another process may have
     // appended since, and this also sees the earlier appends of the same group.
@@ -85,6 +105,7 @@ export const createGroupCommit = (
         event.metadata,
       );
       position = BigInt(result.lastInsertRowid);
+      written.push({ position, stream: append.stream, revision, event });
       revision += 1n;
     }
     return { kind: "value", value: E.right({ nextExpectedRevision: revision - 1n, position }) };
@@ -98,12 +119,23 @@ export const createGroupCommit = (
       return;
     }
     const outcomes: AppendOutcome[] = [];
+    written = [];
+    let after: bigint;
+    try {
+      after = reads.lastPosition();
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      failAll(group, error);
+      return;
+    }
     for (const append of group) {
       savepoint.run();
+      const before = written.length;
       try {
         outcomes.push(appendOne(append));
         release.run();
       } catch (error) {
+        written.length = before;
         // Disk full or an I/O error may have rolled the whole transaction back already.
         if (!db.inTransaction) {
           failAll(group, error);
@@ -130,7 +162,9 @@ export const createGroupCommit = (
       const outcome = outcomes[index];
       if (outcome !== undefined) append.settle(outcome);
     });
-    onCommitted();
+    const rows = written;
+    written = [];
+    onCommitted({ after, rows });
   };
 
   const drain = (): void => {

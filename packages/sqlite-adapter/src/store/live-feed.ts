@@ -1,4 +1,6 @@
 import type {
+  EventFilter,
+  JsonObject,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
@@ -8,17 +10,35 @@ import type {
 import type Database from "better-sqlite3";
 import { unavailableFrom } from "../connection/store-failure.js";
 import type { EventReads } from "./event-rows.js";
+import type { CommittedGroup, CommittedRow } from "./group-commit.js";
 
 /** Delivers catch-up then live events to the store's subscriptions. */
 export interface LiveFeed {
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription;
-  /** Called after this process committed: wakes the subscriptions at once. */
-  committed(): void;
+  /** Called after this process committed `group`: wakes the subscriptions at once. */
+  committed(group: CommittedGroup): void;
   /** Closes every subscription and stops polling. */
   close(): Promise<void>;
 }
 
 const PAGE_SIZE = 500;
+
+/** Whether a row passes a subscription's filter, as `EventReads.after` decides in SQL. */
+const passes = (row: CommittedRow, filter: EventFilter | undefined): boolean =>
+  (filter?.streamPrefixes === undefined ||
+    filter.streamPrefixes.some((prefix) => row.stream.startsWith(prefix))) &&
+  (filter?.eventTypes === undefined || filter.eventTypes.includes(row.event.type));
+
+/** The event a row holds, as a read of the events table would give it back. */
+const recordedEventOf = (row: CommittedRow): RecordedEvent => ({
+  position: row.position,
+  id: row.event.id,
+  stream: row.stream,
+  revision: row.revision,
+  type: row.event.type,
+  data: JSON.parse(row.event.data) as JsonObject,
+  metadata: JSON.parse(row.event.metadata) as JsonObject,
+});
 
 /**
  * Subscriptions read the log in pages; once caught up they sleep until this process commits
@@ -34,6 +54,9 @@ export const createLiveFeed = (
   const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   let lastSeenVersion = dataVersion.get();
   let poller: NodeJS.Timeout | undefined;
+  // This process's last group commit: a subscription that has delivered everything before
+  // it takes its events as written instead of reading them back (issue 21).
+  let lastGroup: CommittedGroup | undefined;
 
   const wakeAll = (): void => {
     const woken = [...sleepers];
@@ -70,20 +93,31 @@ export const createLiveFeed = (
       while (!closed) {
         let page: RecordedEvent[] | "caught-up";
         let upTo: bigint;
-        try {
-          // Bound the page by the last committed position, read first: every event up to
-          // it is already visible, so after a short page nothing below it can still
-          // appear, and the scan moves past it even when the filter matched none of it.
-          upTo = reads.lastPosition();
-          const events = reads.after(last, upTo, PAGE_SIZE, options.filter);
-          page = events.length === 0 && upTo <= last ? "caught-up" : events;
-        } catch (error) {
-          const unavailable = unavailableFrom(error) ?? {
-            code: "store.unavailable" as const,
-            message: error instanceof Error ? error.message : String(error),
-          };
-          return { reason: "store-failed", error: unavailable };
-        }
+        const group = lastGroup;
+        const lastRow = group?.rows[group.rows.length - 1];
+        if (group !== undefined && lastRow !== undefined && group.after === last) {
+          // Nothing lies between what this subscription delivered and the group (its
+          // `after` was read under the write lock): the group's rows are the next page.
+          page = [];
+          for (const row of group.rows) {
+            if (passes(row, options.filter)) page.push(recordedEventOf(row));
+          }
+          upTo = lastRow.position;
+        } else
+          try {
+            // Bound the page by the last committed position, read first: every event up to
+            // it is already visible, so after a short page nothing below it can still
+            // appear, and the scan moves past it even when the filter matched none of it.
+            upTo = reads.lastPosition();
+            const events = reads.after(last, upTo, PAGE_SIZE, options.filter);
+            page = events.length === 0 && upTo <= last ? "caught-up" : events;
+          } catch (error) {
+            const unavailable = unavailableFrom(error) ?? {
+              code: "store.unavailable" as const,
+              message: error instanceof Error ? error.message : String(error),
+            };
+            return { reason: "store-failed", error: unavailable };
+          }
         if (page === "caught-up") {
           await new Promise<void>((resolve) => {
             wakeThis = resolve;
@@ -130,7 +164,10 @@ export const createLiveFeed = (
 
   return {
     subscribe,
-    committed: wakeAll,
+    committed: (group) => {
+      lastGroup = group;
+      wakeAll();
+    },
     close: async () => {
       await Promise.all([...open].map((subscription) => subscription.close()));
       stopPollingIfIdle();
