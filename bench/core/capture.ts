@@ -2,8 +2,10 @@
 // reference measured in the same run: a raw loop doing per capture what no ledger can skip
 // (a fresh key, one AES-256-GCM seal of the capture's contact, four SHA-256 digests). The
 // machine's speed varies 2.5× from day to day; the ratio is the figure. bench/core/main.ts
-// prints it; BENCH_CAPTURES and BENCH_ROUNDS size it.
+// prints it; run alone: tsx --conditions=source core/capture.ts (from bench/). BENCH_CAPTURES
+// and BENCH_ROUNDS size it.
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import {
   type Actor,
   createInMemoryEventStore,
@@ -103,3 +105,15 @@ export const measureCaptures = async (): Promise<{
     medianRatio: ratios[Math.floor(ratios.length / 2)] ?? Number.NaN,
   };
 };
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { captures, rounds, medianRatio } = await measureCaptures();
+  for (const [n, { ledger, reference, ratio }] of rounds.entries()) {
+    console.log(
+      `round ${n + 1}: ledger ${Math.round(ledger).toLocaleString("en")} captures/s, reference ${Math.round(reference).toLocaleString("en")}/s = ${ratio.toFixed(3)}×`,
+    );
+  }
+  console.log(
+    `captures: median ${medianRatio.toFixed(3)}× the raw seal-and-hash loop (${captures} a round)`,
+  );
+}
