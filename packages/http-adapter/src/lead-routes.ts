@@ -13,6 +13,7 @@ import type * as t from "io-ts";
 import { type JsonSchema, toJsonSchema, withPropertyExamples } from "./json-schema.js";
 import { type LeadCursor, leadPage } from "./lead-page.js";
 import { searchPage } from "./lead-search-page.js";
+import { pageOfWholeWalk } from "./newest-rows.js";
 import { matchesToBeConfirmed } from "./open-fields-filter.js";
 import {
   httpProblem,
@@ -60,6 +61,8 @@ const BLANK_NAME_QUERY = {
 };
 
 const DEFAULT_PAGE = 50;
+/** The list's parameters that choose a page, not the leads: see `wholeWalk`. */
+const PAGE_PARAMETERS: ReadonlySet<string> = new Set(["limit", "cursor", "minPosition"]);
 
 /** The search a list query asks for, if any. */
 const searchOf = (query: {
@@ -94,6 +97,8 @@ interface PageQuery {
    * department's), so that a page costs what the caller may see, not all the rows.
    */
   readonly walk: SummaryRows;
+  /** Every row of `walk` passes `matches`: the caller's whole scope, and no filter. */
+  readonly wholeWalk: boolean;
 }
 
 /** The list without a search: its page in turn, then the cards of that page's rows only. */
@@ -101,7 +106,11 @@ const listPage = async (
   context: RouteContext,
   query: PageQuery,
 ): Promise<E.Either<ProblemDetails, FoundPage>> => {
-  const page = await context.inTurn(() => leadPage(query.walk, query));
+  const page = await context.inTurn(
+    () =>
+      (query.wholeWalk ? pageOfWholeWalk(query.walk, query.after, query.limit) : undefined) ??
+      leadPage(query.walk, query),
+  );
   const cards = await cardsOfScopedRows(context, page.items);
   if (E.isLeft(cards)) return cards;
   return E.right({ ...page, totalIsEstimate: false, cards: cards.right });
@@ -232,7 +241,14 @@ export const registerLeadRoutes = (app: FastifyInstance, context: RouteContext):
         (q.channel === undefined || row.channel === q.channel) &&
         matchesToBeConfirmed(row, q.toBeConfirmed);
       const walk = rowsToWalk(rows, actor, { owner: q.owner, department: q.department });
-      const pageQuery: PageQuery = { after: cursor, limit, matches, walk };
+      // Whether every row of the walk is the caller's to see and no parameter filters them:
+      // an executive's rows or a head's department's (a rep's own rows may include some of
+      // another department). Only the page's parameters are allowed, so that a filter added
+      // later is never overlooked.
+      const wholeWalk =
+        (actor.role === "executive" || actor.role === "head") &&
+        Object.keys(q).every((key) => PAGE_PARAMETERS.has(key));
+      const pageQuery: PageQuery = { after: cursor, limit, matches, walk, wholeWalk };
       const found =
         search === undefined || context.worklist === undefined
           ? await listPage(context, pageQuery)
