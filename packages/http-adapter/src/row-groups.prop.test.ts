@@ -3,7 +3,7 @@ import { recordedHistoryArray } from "@leadledger/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type LeadCursor, leadPage, listOrder } from "./lead-page.js";
-import { candidateRows, rowGroupsOf, rowsToWalk } from "./row-groups.js";
+import { candidateRows, rowsByLeadOf, rowsToWalk } from "./row-groups.js";
 
 const base = [...summarizeLog(recordedHistoryArray({ seed: 13, leads: 120 })).values()];
 const OWNERS = ["rep-a", "rep-b", "rep-c", "head-a"];
@@ -133,7 +133,7 @@ describe("rowsToWalk", () => {
             matches,
           });
           expect(ids(walked.items)).toEqual(ids([...changed].filter(matches).sort(listOrder)));
-          expect(rowGroupsOf(changed).byLead.size).toBe(changed.length);
+          expect(rowsByLeadOf(changed).size).toBe(changed.length);
         },
       ),
     );

@@ -1,11 +1,7 @@
 import type { LeadSummary, Viewer } from "@leadledger/projections";
 
-/**
- * The rows of one read-model array looked up by lead id, and grouped by owner and by
- * department, each group in the array's order.
- */
+/** The rows of one read-model array grouped by owner and by department, in its order. */
 export interface RowGroups {
-  readonly byLead: ReadonlyMap<string, LeadSummary>;
   readonly byOwner: ReadonlyMap<string, readonly LeadSummary[]>;
   readonly byDepartment: ReadonlyMap<string, readonly LeadSummary[]>;
 }
@@ -14,20 +10,32 @@ const NONE: readonly LeadSummary[] = Object.freeze([]);
 
 // The read model hands out the same array until its rows change (the projection runner
 // keeps it), so groups built once per array serve every request until the next write, and
-// a write's new array gets its own. Building them is one pass over the rows (about 10 ms
-// for 100,000 on the bench machine, paid by the first list or search after a write); no
-// sort, since a page is picked from a group as from all rows, with a bounded heap.
+// a write's new array gets its own. Building them is one pass over the rows (3-4 ms for
+// 100,000, paid by the first list or search after a write); no sort, since a page is picked
+// from a group as from all rows, with a bounded heap.
 const groupsOfArray = new WeakMap<readonly LeadSummary[], RowGroups>();
+// Rows by lead id cost several times more to build (20-27 ms for 100,000 ids not hashed
+// before, in a micro-benchmark), and only a search with fewer candidates than rows to walk
+// needs them: built on its first call after a write.
+const byLeadOfArray = new WeakMap<readonly LeadSummary[], ReadonlyMap<string, LeadSummary>>();
+
+/** The rows by lead id: built on the first call for an array, then kept with it. */
+export const rowsByLeadOf = (rows: readonly LeadSummary[]): ReadonlyMap<string, LeadSummary> => {
+  const kept = byLeadOfArray.get(rows);
+  if (kept !== undefined) return kept;
+  const byLead = new Map<string, LeadSummary>();
+  for (const row of rows) byLead.set(row.leadId, row);
+  byLeadOfArray.set(rows, byLead);
+  return byLead;
+};
 
 /** The groups of these rows: built on the first call for an array, then kept with it. */
 export const rowGroupsOf = (rows: readonly LeadSummary[]): RowGroups => {
   const kept = groupsOfArray.get(rows);
   if (kept !== undefined) return kept;
-  const byLead = new Map<string, LeadSummary>();
   const byOwner = new Map<string, LeadSummary[]>();
   const byDepartment = new Map<string, LeadSummary[]>();
   for (const row of rows) {
-    byLead.set(row.leadId, row);
     const owned = byOwner.get(row.ownerId);
     if (owned === undefined) byOwner.set(row.ownerId, [row]);
     else owned.push(row);
@@ -35,7 +43,7 @@ export const rowGroupsOf = (rows: readonly LeadSummary[]): RowGroups => {
     if (departmental === undefined) byDepartment.set(row.department, [row]);
     else departmental.push(row);
   }
-  const groups: RowGroups = { byLead, byOwner, byDepartment };
+  const groups: RowGroups = { byOwner, byDepartment };
   groupsOfArray.set(rows, groups);
   return groups;
 };
@@ -87,7 +95,7 @@ const rowsOfCandidates = (
   }
   const known = ofSets.get(candidates);
   if (known !== undefined) return known;
-  const byLead = rowGroupsOf(rows).byLead;
+  const byLead = rowsByLeadOf(rows);
   const found: LeadSummary[] = [];
   for (const leadId of candidates) {
     const row = byLead.get(leadId);
