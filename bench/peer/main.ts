@@ -106,7 +106,8 @@ const median = (values: readonly number[]) => {
 };
 const range = (values: readonly number[], format: (value: number) => string) =>
   `${format(Math.min(...values))}–${format(Math.max(...values))}`;
-const ratio = (value: number) => `${value.toFixed(2)}×`;
+// A peer that finished almost nothing makes a ratio of thousands: it says "failed", no more.
+const ratio = (value: number) => (value > 1_000 ? ">1,000×" : `${value.toFixed(2)}×`);
 const errorsText = (errors: Readonly<Record<string, number>>) => {
   const entries = Object.entries(errors);
   return entries.length === 0
