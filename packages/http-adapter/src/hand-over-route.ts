@@ -111,21 +111,6 @@ const commandIdOf = (request: FastifyRequest): E.Either<readonly InputProblem[],
       ]);
 };
 
-/** The members the body takes: any other is refused, as `/people`'s routes do, rather than dropped. */
-const BODY_MEMBERS = ["to", "reason", "department"] as const;
-
-/** The body's problems: each member it has that the route does not take (a misspelt `department` would silently default). */
-const unknownMembers = (body: unknown): InputProblem[] =>
-  typeof body === "object" && body !== null && !Array.isArray(body)
-    ? Object.keys(body)
-        .filter((key) => !(BODY_MEMBERS as readonly string[]).includes(key))
-        .map((key) => ({
-          path: `body.${key}`,
-          expected: `no such member: this body takes only ${[...BODY_MEMBERS].sort().join(", ")}`,
-          type: "UnknownMember",
-        }))
-    : [];
-
 /** Where each problem the core reports came from, in the request's words. */
 const requestPathOf = (path: string): string => {
   if (path === "request.commandId") return "header.Idempotency-Key";
@@ -199,9 +184,9 @@ const handOver = async (
   if (E.isLeft(query)) problems.push(...query.left);
   const commandId = commandIdOf(request);
   if (E.isLeft(commandId)) problems.push(...commandId.left);
-  const body = decodeRequestPart(HandOverBody, request.body, "body");
+  // Closed, as `/people`'s bodies: a misspelt `department` would silently default.
+  const body = decodeRequestPart(HandOverBody, request.body, "body", { closed: true });
   if (E.isLeft(body)) problems.push(...body.left);
-  problems.push(...unknownMembers(request.body));
   if (E.isRight(body) && body.right.to.length > MAX_TARGETS) {
     problems.push({ path: "body.to", expected: `at most ${MAX_TARGETS} reps` });
   }

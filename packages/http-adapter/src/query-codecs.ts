@@ -266,31 +266,53 @@ const knownKeysOf = (codec: t.Decoder<unknown, unknown>): readonly string[] | un
 };
 
 /**
- * A query parameter the route does not take: refused, not ignored, so that a misspelt
- * filter (`?ower=`) never silently answers the unfiltered list.
+ * A query parameter the route does not take, or a member a closed body does not: refused,
+ * not ignored, so that a misspelt filter (`?ower=`) never silently answers the unfiltered
+ * list and a misspelt `at` never silently means now. The names come from the codec.
  */
-const unknownParameters = (codec: t.Decoder<unknown, unknown>, input: unknown): InputProblem[] => {
+const unknownNames = (
+  codec: t.Decoder<unknown, unknown>,
+  input: unknown,
+  where: "query" | "body",
+): InputProblem[] => {
   const known = knownKeysOf(codec);
   if (known === undefined || typeof input !== "object" || input === null) return [];
+  if (Array.isArray(input)) return [];
   const unknown = Object.keys(input).filter((key) => !known.includes(key));
-  const takes = known.length === 0 ? "no parameters" : `only ${[...known].sort().join(", ")}`;
-  return unknown.map((key) => ({
-    path: `query.${key}`,
-    expected: `no such parameter: this route takes ${takes}`,
-    type: "UnknownParameter",
-  }));
+  const only = `only ${[...known].sort().join(", ")}`;
+  return unknown.map((key) =>
+    where === "query"
+      ? {
+          path: `query.${key}`,
+          expected: `no such parameter: this route takes ${known.length === 0 ? "no parameters" : only}`,
+          type: "UnknownParameter",
+        }
+      : {
+          path: `body.${key}`,
+          expected: `no such member: this body takes ${only}`,
+          type: "UnknownMember",
+        },
+  );
 };
 
 /**
  * Decodes a request part; a failure names each bad field under `where` (`query`, `path`,
- * `header`), never the value that was sent. A query may hold no parameter its codec lacks.
+ * `header`, `body`), never the value that was sent. A query may hold no parameter its codec
+ * lacks; neither may a body decoded with `closed` (the command bodies keep dropping what
+ * their exact codecs do not know, as they always have).
  */
 export const decodeRequestPart = <A>(
   codec: t.Decoder<unknown, A>,
   input: unknown,
   where: string,
+  options?: { readonly closed?: boolean },
 ): E.Either<readonly InputProblem[], A> => {
-  const unknown = where === "query" ? unknownParameters(codec, input) : [];
+  const unknown =
+    where === "query"
+      ? unknownNames(codec, input, "query")
+      : where === "body" && options?.closed === true
+        ? unknownNames(codec, input, "body")
+        : [];
   // Bodies usually need no decoding at all: the shortcut answers those without io-ts's work.
   const decoded = decodeUnchanged(codec, input ?? {});
   if (E.isRight(decoded) && unknown.length === 0) return E.right(decoded.right);
