@@ -72,6 +72,22 @@ const decodeBody = <A>(
   return decodeRequestPart(codec, body, "body", { closed: true });
 };
 
+/** A route's person id and its body, decoded together: the problems of both, or both. */
+const decodePersonAndBody = <A>(
+  codec: t.Decoder<unknown, A>,
+  request: FastifyRequest,
+): E.Either<
+  readonly InputProblem[],
+  { readonly personId: t.TypeOf<typeof PersonIdParams>["personId"]; readonly body: A }
+> => {
+  const params = decodeRequestPart(PersonIdParams, request.params, "path");
+  const body = decodeBody(codec, request.body);
+  if (E.isRight(params) && E.isRight(body)) {
+    return E.right({ personId: params.right.personId, body: body.right });
+  }
+  return E.left([...(E.isLeft(params) ? params.left : []), ...(E.isLeft(body) ? body.left : [])]);
+};
+
 const iso = (millis: number): string => new Date(millis).toISOString();
 
 /** Whether a person is in what `actor` may see of the organisation. */
@@ -210,24 +226,16 @@ export const registerPeopleRoutes = (
       if (actor.role === "rep") {
         return sendProblem(reply, denied("a head or an executive records a departure"));
       }
-      const params = decodeRequestPart(PersonIdParams, request.params, "path");
-      const body = decodeBody(DepartureBody, request.body);
-      if (E.isLeft(params) || E.isLeft(body)) {
-        return sendProblem(
-          reply,
-          invalidInput([
-            ...(E.isLeft(params) ? params.left : []),
-            ...(E.isLeft(body) ? body.left : []),
-          ]),
-        );
-      }
-      const at = atOf(body.right);
-      const person = await personAt(params.right.personId, Date.parse(at));
+      const decoded = decodePersonAndBody(DepartureBody, request);
+      if (E.isLeft(decoded)) return sendProblem(reply, invalidInput(decoded.left));
+      const { personId, body } = decoded.right;
+      const at = atOf(body);
+      const person = await personAt(personId, Date.parse(at));
       if (E.isLeft(person)) return sendProblem(reply, person.left);
       if (!inScope(actor, person.right)) {
         return sendProblem(reply, denied("a head records departures from their own department"));
       }
-      const left = await organisation.leave(params.right.personId, at);
+      const left = await organisation.leave(personId, at);
       if (E.isLeft(left)) return sendProblem(reply, problemOfOrganisationError(left.left));
       return sendJson(reply, 200, personRepresentation({ ...person.right, active: false }));
     },
@@ -254,26 +262,18 @@ export const registerPeopleRoutes = (
       if (actor.role !== "executive") {
         return sendProblem(reply, denied("only an executive moves people"));
       }
-      const params = decodeRequestPart(PersonIdParams, request.params, "path");
-      const body = decodeBody(MoveBody, request.body);
-      if (E.isLeft(params) || E.isLeft(body)) {
-        return sendProblem(
-          reply,
-          invalidInput([
-            ...(E.isLeft(params) ? params.left : []),
-            ...(E.isLeft(body) ? body.left : []),
-          ]),
-        );
-      }
-      const at = atOf(body.right);
-      const person = await personAt(params.right.personId, Date.parse(at));
+      const decoded = decodePersonAndBody(MoveBody, request);
+      if (E.isLeft(decoded)) return sendProblem(reply, invalidInput(decoded.left));
+      const { personId, body } = decoded.right;
+      const at = atOf(body);
+      const person = await personAt(personId, Date.parse(at));
       if (E.isLeft(person)) return sendProblem(reply, person.left);
-      const moved = await organisation.move(params.right.personId, body.right.department, at);
+      const moved = await organisation.move(personId, body.department, at);
       if (E.isLeft(moved)) return sendProblem(reply, problemOfOrganisationError(moved.left));
       return sendJson(
         reply,
         200,
-        personRepresentation({ ...person.right, department: body.right.department }),
+        personRepresentation({ ...person.right, department: body.department }),
       );
     },
   );
