@@ -14,6 +14,7 @@ import { ledgerFiles, openSqliteEventStore } from "@leadledger/sqlite-adapter";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
+import { alignedColumns } from "./aligned-columns.js";
 import type { CliIo } from "./cli-io.js";
 import { exitCodesHelp, type Finish, guarded } from "./command-action.js";
 import {
@@ -115,18 +116,7 @@ const table = (people: readonly Person[]): string => {
       p.displayName,
     ]),
   ];
-  const widths = COLUMNS.map((_, column) =>
-    Math.max(...rows.map((row) => row[column]?.length ?? 0)),
-  );
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) =>
-          column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
-        )
-        .join("  "),
-    )
-    .join("\n");
+  return alignedColumns(rows);
 };
 
 /** Adds `people` (list, add, leave, move) to the program. */

@@ -12,6 +12,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { currentActorFromDirectory } from "../tokens/current-actor.js";
 import { openServerTokens, type ServerTokens } from "../tokens/server-tokens.js";
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from "../tokens/token-expiry.js";
+import { alignedColumns } from "./aligned-columns.js";
 import type { CliIo } from "./cli-io.js";
 import { exitCodesHelp, type Finish, guarded } from "./command-action.js";
 import {
@@ -67,21 +68,7 @@ const rowOf = (token: ApiTokenDescription): string[] => [
 ];
 
 /** A table whose last column (the label, free text) may be as wide as it likes. */
-const table = (rows: readonly string[][]): string => {
-  const all = [COLUMNS, ...rows];
-  const widths = COLUMNS.map((_, column) =>
-    Math.max(...all.map((row) => row[column]?.length ?? 0)),
-  );
-  return all
-    .map((row) =>
-      row
-        .map((cell, column) =>
-          column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
-        )
-        .join("  "),
-    )
-    .join("\n");
-};
+const table = (rows: readonly string[][]): string => alignedColumns([COLUMNS, ...rows]);
 
 const issuedText = (token: IssuedApiToken, verb: string): string =>
   [
